@@ -1,0 +1,83 @@
+// ⟨u, Φ(x)⟩ for a 0/1 mask u over the first-layer neurons, for both activations. For the
+// threshold activation Φ(x) is a bit vector and the product is popcount(u AND Φ(x)) (kernels);
+// for ReLU it is the sum of the ReLU outputs on the masked neurons, accumulated in float64 in
+// increasing neuron order so that fit and predict compute identical values.
+
+import type { BitMatrix, Kernels } from "../kernels/types.js";
+import type { Activations } from "./firstLayer.js";
+
+/** Masked inner products of one mask against many rows of Φ. */
+export interface MaskedScores {
+  /** The mask u = 1[Φ(x_row) = 0] of a row (padding bits cleared), written into `out`. */
+  zeroMask(row: number, out: Uint32Array): void;
+  /** min over rows[0..count) of ⟨u, Φ(x)⟩; may stop early once the minimum is <= stopAt. */
+  min(mask: Uint32Array, rows: Int32Array, count: number, stopAt: number): number;
+  /** Writes the rows with ⟨u, Φ(x)⟩ < bound to out and returns how many. */
+  below(mask: Uint32Array, rows: Int32Array, count: number, bound: number, out: Int32Array): number;
+  /** ⟨u, Φ(x_row)⟩ exactly. */
+  value(mask: Uint32Array, row: number): number;
+}
+
+/** Fills `out` with NOT(row of bits), keeping only the first bits.bits positions. */
+export function invertRow(bits: BitMatrix, row: number, out: Uint32Array): void {
+  const words = bits.wordsPerRow;
+  const base = row * words;
+  for (let w = 0; w < words; w++) {
+    const valid = bits.bits - 32 * w;
+    const keep = valid >= 32 ? 0xffffffff : valid <= 0 ? 0 : (1 << valid) - 1;
+    out[w] = ~bits.data[base + w] & keep;
+  }
+}
+
+/** The masked scores for the given activations, using `kernels` for the threshold case. */
+export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores {
+  const bits = acts.positive;
+  const values = acts.values;
+  if (values === undefined) {
+    return {
+      zeroMask: (row, out) => invertRow(bits, row, out),
+      min: (mask, rows, count, stopAt) => kernels.maskedMin(bits, mask, rows, count, stopAt),
+      below: (mask, rows, count, bound, out) =>
+        kernels.maskedBelow(bits, mask, rows, count, bound, out),
+      value: (mask, row) => kernels.maskedMin(bits, mask, Int32Array.of(row), 1, -1),
+    };
+  }
+  const width = bits.bits;
+  const reluDot = (mask: Uint32Array, row: number, limit: number): number => {
+    let sum = 0;
+    const base = row * width;
+    for (let w = 0; w < bits.wordsPerRow; w++) {
+      let word = mask[w];
+      while (word !== 0) {
+        const low = word & -word;
+        const i = 32 * w + (31 - Math.clz32(low));
+        sum += values[base + i];
+        word ^= low;
+      }
+      if (sum >= limit) return sum;
+    }
+    return sum;
+  };
+  return {
+    zeroMask: (row, out) => invertRow(bits, row, out),
+    min(mask, rows, count, stopAt) {
+      let best = Infinity;
+      for (let k = 0; k < count; k++) {
+        const v = reluDot(mask, rows[k], best);
+        if (v < best) {
+          best = v;
+          if (best <= stopAt) return best;
+        }
+      }
+      return best;
+    },
+    below(mask, rows, count, bound, out) {
+      let written = 0;
+      for (let k = 0; k < count; k++) {
+        if (reluDot(mask, rows[k], bound) < bound) out[written++] = rows[k];
+      }
+      return written;
+    },
+    value: (mask, row) => reluDot(mask, row, Infinity),
+  };
+}

@@ -1,0 +1,132 @@
+// Evaluating a fitted network on new points.
+
+import type { Kernels, Workspace } from "../kernels/types.js";
+import { computeActivations } from "./firstLayer.js";
+import { maskedScores, type MaskedScores } from "./maskedScores.js";
+import type { InterpolationModel } from "./model.js";
+import { removeOrderedSubsequence } from "./rowLists.js";
+import type { SecondLayer } from "./secondLayer.js";
+
+const CHUNK_ROWS = 4096;
+
+/**
+ * Relative margin of a subnetwork on one row: max over its neurons of (m_j − ⟨u_j, Φ(x)⟩) / m_j.
+ * It is > 0 exactly when some neuron fires, and measures how close the nearest neuron is to
+ * firing otherwise. −Infinity for a subnetwork without neurons.
+ */
+export function relativeMargin(
+  layer: SecondLayer,
+  masks: Uint32Array,
+  wordsPerRow: number,
+  scores: MaskedScores,
+  row: number,
+): number {
+  let best = -Infinity;
+  for (let j = 0; j < layer.width; j++) {
+    const m = layer.thresholds[j];
+    const mask = masks.subarray(j * wordsPerRow, (j + 1) * wordsPerRow);
+    const margin = (m - scores.value(mask, row)) / m;
+    if (margin > best) best = margin;
+  }
+  return best;
+}
+
+/**
+ * The one-vs-rest decision when the firing pattern is ambiguous (no class or several classes
+ * fire): the class with the largest relative margin; ties go to the lowest class index.
+ */
+export function decideByMargin(
+  model: InterpolationModel,
+  masks: readonly Uint32Array[],
+  scores: MaskedScores,
+  row: number,
+): number {
+  let bestClass = 0;
+  let best = -Infinity;
+  model.subnetworks.forEach((layer, k) => {
+    const margin = relativeMargin(layer, masks[k], model.wordsPerRow, scores, row);
+    if (margin > best) {
+      best = margin;
+      bestClass = layer.classIndex;
+    }
+  });
+  return bestClass;
+}
+
+/**
+ * Predicted class indices for `rows` points (row-major features of dimension model.firstLayer.dim).
+ * Binary: class 0 (X⁻) if any neuron fires, else class 1. One-vs-rest: the class whose subnetwork
+ * fires when exactly one does; otherwise decideByMargin.
+ */
+export function predictRows(
+  model: InterpolationModel,
+  features: Float32Array,
+  rows: number,
+  kernels: Kernels,
+): Int32Array {
+  const out = new Int32Array(rows);
+  const workspace = kernels.workspace();
+  try {
+    const masks = model.subnetworks.map((s) => {
+      const copy = workspace.u32(s.masks.length);
+      copy.set(s.masks);
+      return copy;
+    });
+    const dim = model.firstLayer.dim;
+    for (let start = 0; start < rows; start += CHUNK_ROWS) {
+      const count = Math.min(CHUNK_ROWS, rows - start);
+      const chunk = features.subarray(start * dim, (start + count) * dim);
+      const decided = predictChunk(model, masks, chunk, count, kernels, workspace);
+      out.set(decided, start);
+    }
+  } finally {
+    workspace.dispose();
+  }
+  return out;
+}
+
+function predictChunk(
+  model: InterpolationModel,
+  masks: readonly Uint32Array[],
+  chunk: Float32Array,
+  count: number,
+  kernels: Kernels,
+  parent: Workspace,
+): Int32Array {
+  const acts = computeActivations(
+    chunk,
+    count,
+    model.firstLayer,
+    model.activation,
+    kernels,
+    parent,
+  );
+  const scores = maskedScores(acts, kernels);
+  const firedCount = new Int32Array(count);
+  const firedClass = new Int32Array(count).fill(-1);
+  const pending = parent.i32(count);
+  const hits = parent.i32(count);
+  model.subnetworks.forEach((layer, k) => {
+    let pendingSize = count;
+    for (let r = 0; r < count; r++) pending[r] = r;
+    for (let j = 0; j < layer.width && pendingSize > 0; j++) {
+      const mask = masks[k].subarray(j * model.wordsPerRow, (j + 1) * model.wordsPerRow);
+      const h = scores.below(mask, pending, pendingSize, layer.thresholds[j], hits);
+      if (h === 0) continue;
+      for (let t = 0; t < h; t++) {
+        firedCount[hits[t]]++;
+        firedClass[hits[t]] = layer.classIndex;
+      }
+      pendingSize = removeOrderedSubsequence(pending, pendingSize, hits, h);
+    }
+  });
+  const decided = new Int32Array(count);
+  for (let r = 0; r < count; r++) {
+    if (model.mode === "binary") {
+      decided[r] = firedCount[r] > 0 ? 0 : 1;
+    } else {
+      decided[r] = firedCount[r] === 1 ? firedClass[r] : decideByMargin(model, masks, scores, r);
+    }
+  }
+  return decided;
+}

@@ -1,0 +1,96 @@
+// The small interface between the algorithms and the hot loops. Each backend (the plain
+// TypeScript reference, WebAssembly, ...) implements the same kernels; the reference is the
+// specification the fast ones are tested against, and all backends must return identical results.
+
+/**
+ * Threshold activations of N points, bit-packed: row r holds the n bits of Φ(x_r).
+ * Neuron i of row r is bit (i & 31) of word data[r * wordsPerRow + (i >>> 5)] (LSB first).
+ * wordsPerRow is a multiple of 16 (rows are 64-byte aligned blocks); padding bits are 0.
+ */
+export interface BitMatrix {
+  readonly rows: number;
+  /** Number of meaningful bits per row (the first-layer width n). */
+  readonly bits: number;
+  readonly wordsPerRow: number;
+  readonly data: Uint32Array;
+}
+
+/** Words per bit-packed row for `bits` bits: rounded up to a multiple of 16 words (512 bits). */
+export function wordsPerRowFor(bits: number): number {
+  return Math.ceil(bits / 512) * 16;
+}
+
+/** A first layer in kernel layout: the transposed weights W^T (dim × width, row-major) and b. */
+export interface DenseLayerT {
+  readonly dim: number;
+  readonly width: number;
+  /** W^T: entry (j, i) = W[i][j] at index j * width + i. */
+  readonly weightsT: Float32Array;
+  readonly bias: Float32Array;
+}
+
+/**
+ * Arrays that a backend's kernels can read and write in place. Fast backends hand out views of
+ * their own memory (e.g. WebAssembly linear memory) so that large matrices are never copied per
+ * call. All arrays are zero-filled. Release with dispose() when the fit is done.
+ */
+export interface Workspace {
+  u32(length: number): Uint32Array;
+  i32(length: number): Int32Array;
+  f32(length: number): Float32Array;
+  dispose(): void;
+}
+
+/**
+ * The kernels. Floating-point kernels must reproduce the reference rounding exactly:
+ * pre-activation z_i(x) = fl32(... fl32(fl32(0 + fl32(x_0 W_i0)) + fl32(x_1 W_i1)) ... ) + b_i
+ * accumulated in float32 over j = 0..d-1 in increasing order, no fused multiply-add;
+ * terms with x_j = 0 may be skipped (adding ±0 changes nothing), then fl32(z + b_i).
+ */
+export interface Kernels {
+  readonly name: string;
+  workspace(): Workspace;
+  /**
+   * Threshold first layer: for rows r in [0, rows) of `x` (row-major, layer.dim columns) sets bit i
+   * of out row (outRowOffset + r) to 1 iff z_i(x_r) > 0, and clears it otherwise.
+   */
+  thresholdLayer(
+    x: Float32Array,
+    rows: number,
+    layer: DenseLayerT,
+    out: BitMatrix,
+    outRowOffset: number,
+  ): void;
+  /** ReLU first layer: out[(outRowOffset + r) * width + i] = max(z_i(x_r), 0). */
+  reluLayer(
+    x: Float32Array,
+    rows: number,
+    layer: DenseLayerT,
+    out: Float32Array,
+    outRowOffset: number,
+  ): void;
+  /**
+   * min over k < count of popcount(mask AND bits[rows[k]]). May stop as soon as the running
+   * minimum is <= stopAt and return that running minimum; otherwise returns the exact minimum.
+   * Returns 2^31-1 when count is 0.
+   */
+  maskedMin(
+    bits: BitMatrix,
+    mask: Uint32Array,
+    rows: Int32Array,
+    count: number,
+    stopAt: number,
+  ): number;
+  /**
+   * Writes to out[0..] (in order) those rows[k], k < count, with popcount(mask AND bits[rows[k]]) <
+   * bound, and returns how many were written.
+   */
+  maskedBelow(
+    bits: BitMatrix,
+    mask: Uint32Array,
+    rows: Int32Array,
+    count: number,
+    bound: number,
+    out: Int32Array,
+  ): number;
+}
