@@ -2,6 +2,7 @@
 
 import type { Dataset } from "../data/dataset.js";
 import { DataError } from "../data/dataset.js";
+import { checkDisjointClasses, checkFinite, classCounts, radius } from "../data/preprocess.js";
 import type { Kernels, Workspace } from "../kernels/types.js";
 import { wordsPerRowFor } from "../kernels/types.js";
 import {
@@ -54,32 +55,22 @@ function splitRows(labels: Int32Array, k: number, workspace: Workspace): [Int32A
   return [neg, pos];
 }
 
-/** Checks that a data set can be interpolated: >= 2 classes, each with points; d >= 1. */
+/**
+ * Checks that a data set can be interpolated: points, >= 2 classes each with points, finite
+ * features, and no identical points with different labels (DataError naming the rows).
+ */
 function checkTrainingSet(ds: Dataset): void {
   if (ds.size === 0) throw new DataError(`${ds.name}: the data set has no points`);
   if (ds.classNames.length < 2) {
     throw new DataError(`${ds.name}: need at least 2 classes, got ${ds.classNames.length}`);
   }
-  const counts = new Int32Array(ds.classNames.length);
-  for (const l of ds.labels) counts[l]++;
-  counts.forEach((c, k) => {
+  classCounts(ds).forEach((c, k) => {
     if (c === 0) {
       throw new DataError(`${ds.name}: class ${JSON.stringify(ds.classNames[k])} has no points`);
     }
   });
-}
-
-function radiusOf(ds: Dataset): number {
-  let best = 0;
-  for (let r = 0; r < ds.size; r++) {
-    let s = 0;
-    for (let j = 0; j < ds.dim; j++) {
-      const v = ds.features[r * ds.dim + j];
-      s += v * v;
-    }
-    if (s > best) best = s;
-  }
-  return Math.sqrt(best);
+  checkFinite(ds);
+  checkDisjointClasses(ds);
 }
 
 /**
@@ -138,7 +129,7 @@ function buildFirstLayer(
       throw new OptionError(
         `Algorithm 1 gave up: ${failure}. Hyperplanes with maximal bias λ = ${params.lambda} ` +
           `below the data radius may never separate points on a ray from the origin; use ` +
-          `λ >= R (R = ${radiusOf(ds).toPrecision(6)}) or raise maxWidth (${params.maxWidth})`,
+          `λ >= R (R = ${radius(ds).toPrecision(6)}) or raise maxWidth (${params.maxWidth})`,
       );
     }
     width = Math.min(width * 2, params.maxWidth);
@@ -198,7 +189,7 @@ export function fitModel(
       params,
       info: {
         trainingSize: ds.size,
-        radius: radiusOf(ds),
+        radius: radius(ds),
         interpolates: false,
         trainingAccuracy: 0,
         uncovered: results.map((r) => r.uncovered.length),

@@ -46,6 +46,15 @@ export interface FitInfo {
   readonly backend: string;
 }
 
+/**
+ * How raw input features were transformed before fitting (recorded by the CLI so that `eval`
+ * applies the same map): x ↦ (x / pixelMax) · scale, pixelMax omitted when pixels were not scaled.
+ */
+export interface Preprocessing {
+  readonly pixelMax?: number;
+  readonly scale: number;
+}
+
 /** A fitted interpolation network. Plain data: serializable with modelFile.ts. */
 export interface InterpolationModel {
   readonly activation: Activation;
@@ -58,6 +67,7 @@ export interface InterpolationModel {
   readonly subnetworks: readonly SecondLayer[];
   readonly params: FitParams;
   readonly info: FitInfo;
+  readonly preprocessing?: Preprocessing;
 }
 
 /** Size statistics of a model. */

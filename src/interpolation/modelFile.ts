@@ -40,6 +40,7 @@ export function modelToJson(model: InterpolationModel): string {
     classNames: model.classNames,
     params: model.params,
     info: model.info,
+    ...(model.preprocessing ? { preprocessing: model.preprocessing } : {}),
     firstLayer: {
       dim: fl.dim,
       width: fl.width,
@@ -225,5 +226,13 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
     r.fail("params", (e as Error).message);
   }
   const info = r.object(doc.info, "info") as unknown as FitInfo;
-  return { activation, mode, classNames, firstLayer, wordsPerRow, subnetworks, params, info };
+  const model = { activation, mode, classNames, firstLayer, wordsPerRow, subnetworks, params, info };
+  if (doc.preprocessing === undefined) return model;
+  const pre = r.object(doc.preprocessing, "preprocessing");
+  const scale = r.number(pre.scale, "preprocessing.scale");
+  if (pre.pixelMax === undefined) return { ...model, preprocessing: { scale } };
+  return {
+    ...model,
+    preprocessing: { scale, pixelMax: r.number(pre.pixelMax, "preprocessing.pixelMax") },
+  };
 }
