@@ -226,7 +226,16 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
     r.fail("params", (e as Error).message);
   }
   const info = r.object(doc.info, "info") as unknown as FitInfo;
-  const model = { activation, mode, classNames, firstLayer, wordsPerRow, subnetworks, params, info };
+  const model = {
+    activation,
+    mode,
+    classNames,
+    firstLayer,
+    wordsPerRow,
+    subnetworks,
+    params,
+    info,
+  };
   if (doc.preprocessing === undefined) return model;
   const pre = r.object(doc.preprocessing, "preprocessing");
   const scale = r.number(pre.scale, "preprocessing.scale");
