@@ -3,7 +3,15 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "assembly/", "src/kernels/wasm/*.wasm*", "coverage/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "assembly/",
+      "src/kernels/wasm/*.generated.ts",
+      "coverage/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,8 @@ import { makeMoons, makeRandomLabels } from "../src/data/generators.js";
 import { makeDataset } from "../src/data/dataset.js";
 import { normalizeRadius, subset } from "../src/data/preprocess.js";
 import { InterpolatingNetwork } from "../src/interpolation/estimator.js";
-import { modelStats } from "../src/interpolation/model.js";
+import { modelStats, type InterpolationModel } from "../src/interpolation/model.js";
+import { getKernels } from "../src/kernels/index.js";
 import { modelFromJson, modelToJson } from "../src/interpolation/modelFile.js";
 import { fitNet } from "./helpers.js";
 
@@ -162,4 +163,25 @@ test("bad input: options and data are rejected with messages naming the problem"
     "zz",
   ]);
   await assert.rejects(net.score(renamed), /class "zz" is not one of the model's classes/);
+});
+
+test("the wasm and reference backends build bit-identical models and predictions", async () => {
+  const wasm = getKernels("wasm");
+  const strip = (m: InterpolationModel) =>
+    modelToJson({
+      ...m,
+      info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" },
+    });
+  for (const [ds, params] of [
+    [moons, { n: 700, lambda: 1, seed: 4 }],
+    [moons, { n: 300, lambda: 0, seed: 4, activation: "relu" }],
+    [multi, { n: 900, lambda: 0.5, seed: 8 }],
+    [multi, { algorithm: 1, n: 0, lambda: 1, seed: 2 }],
+  ] as const) {
+    const a = await fitNet(ds, params);
+    const b = await fitNet(ds, params, wasm);
+    assert.equal(b.model.info.backend, "wasm");
+    assert.equal(strip(a.model), strip(b.model));
+    assert.deepEqual(await a.predict(ds), await b.predict(ds));
+  }
 });

@@ -11,7 +11,7 @@ import { predictRows } from "./predict.js";
 
 /** Construction options besides the hyperparameters. */
 export interface EstimatorOptions {
-  /** Kernel backend (see getKernels); the reference TypeScript kernels if omitted. */
+  /** Kernel backend (see getKernels); getKernels("auto") if omitted. */
   readonly kernels?: Kernels;
   readonly onProgress?: (event: FitProgress) => void;
 }
@@ -114,7 +114,7 @@ export class InterpolatingNetwork {
 
   private async resolveKernels(): Promise<Kernels> {
     if (this.kernels !== undefined) return this.kernels;
-    const { referenceKernels } = await import("../kernels/reference.js");
-    return referenceKernels;
+    const { getKernels } = await import("../kernels/index.js");
+    return getKernels("auto");
   }
 }

@@ -1,0 +1,330 @@
+// The wasm backend against the reference, bit for bit, on random inputs of many shapes.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { availableBackends, getKernels } from "../src/kernels/index.js";
+import { referenceKernels } from "../src/kernels/reference.js";
+import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../src/kernels/types.js";
+import { wordsPerRowFor } from "../src/kernels/types.js";
+
+/** A small seeded generator (mulberry32) so failures reproduce. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const wasm: Kernels = getKernels("wasm");
+
+/** Random bits with the given density in the first `bits` bits of each row, padding zero. */
+function randomBits(
+  random: () => number,
+  rows: number,
+  bits: number,
+  density: number,
+  data: Uint32Array,
+): BitMatrix {
+  const wordsPerRow = wordsPerRowFor(bits);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < bits; i++) {
+      if (random() < density) data[r * wordsPerRow + (i >>> 5)] |= 1 << (i & 31);
+    }
+  }
+  return { rows, bits, wordsPerRow, data };
+}
+
+/** A random mask over wordsPerRow words (bits beyond `bits` set too: data padding is zero). */
+function randomMask(random: () => number, words: number, density: number, out: Uint32Array) {
+  for (let w = 0; w < words; w++) {
+    let v = 0;
+    for (let b = 0; b < 32; b++) if (random() < density) v |= 1 << b;
+    out[w] = v;
+  }
+  return out;
+}
+
+/** A random list of row indices (with repeats) of length `count` into `out`. */
+function randomRows(random: () => number, rows: number, count: number, out: Int32Array) {
+  for (let k = 0; k < count; k++) out[k] = Math.floor(random() * rows);
+  return out;
+}
+
+/** Copies `source` into a fresh array of the workspace. */
+function inWorkspace<T extends Uint32Array | Int32Array | Float32Array>(
+  ws: Workspace,
+  source: T,
+): T {
+  const copy =
+    source instanceof Float32Array
+      ? ws.f32(source.length)
+      : source instanceof Int32Array
+        ? ws.i32(source.length)
+        : ws.u32(source.length);
+  copy.set(source);
+  return copy as T;
+}
+
+test("backends: auto picks wasm here, reference always exists, unknown names throw", () => {
+  assert.deepEqual(availableBackends(), ["reference", "wasm"]);
+  assert.equal(getKernels().name, "wasm");
+  assert.equal(getKernels("reference"), referenceKernels);
+  assert.equal(getKernels("wasm"), wasm);
+  assert.throws(() => getKernels("gpu" as "auto"), /unknown kernel backend/);
+});
+
+test("maskedMin and maskedBelow equal the reference for many widths and masks", () => {
+  const random = rng(1);
+  const ws = wasm.workspace();
+  try {
+    for (const bits of [1, 31, 32, 33, 511, 512, 513, 1000, 5000]) {
+      const n = bits >= 1000 ? 150 : 300;
+      const words = wordsPerRowFor(bits);
+      for (const density of [0.02, 0.5]) {
+        const plain = randomBits(random, n, bits, density, new Uint32Array(n * words));
+        const own: BitMatrix = { ...plain, data: inWorkspace(ws, plain.data) };
+        for (let trial = 0; trial < 12; trial++) {
+          const maskDensity = [0, 0.01, 0.1, 0.5, 1][trial % 5];
+          const mask = randomMask(random, words, maskDensity, new Uint32Array(words));
+          const count = [0, 1, n, Math.floor(random() * 2 * n)][trial % 4];
+          const rows = randomRows(random, n, count, new Int32Array(count + 3));
+          const stopAt = [-1, 0, 2 ** 31 - 1, Math.floor(random() * bits * maskDensity)][trial % 4];
+          const bound = [0, 1, bits + 1, Math.floor(random() * bits * maskDensity * density * 2)][
+            (trial >> 2) % 4
+          ];
+          const expectedMin = referenceKernels.maskedMin(plain, mask, rows, count, stopAt);
+          const outRef = new Int32Array(count + 3).fill(-7);
+          const expectedBelow = referenceKernels.maskedBelow(
+            plain,
+            mask,
+            rows,
+            count,
+            bound,
+            outRef,
+          );
+          const where = `bits ${bits} density ${density} trial ${trial}`;
+          // In-workspace arrays (no copies) and plain arrays (copied) must both agree.
+          const ownMask = inWorkspace(ws, mask);
+          const ownRows = inWorkspace(ws, rows);
+          for (const [matrix, m, r, label] of [
+            [own, ownMask, ownRows, "workspace"],
+            [plain, mask, rows, "plain"],
+          ] as const) {
+            assert.equal(
+              wasm.maskedMin(matrix, m, r, count, stopAt),
+              expectedMin,
+              `${where} ${label}`,
+            );
+            const out = label === "plain" ? new Int32Array(count + 3) : ws.i32(count + 3);
+            out.fill(-7);
+            assert.equal(
+              wasm.maskedBelow(matrix, m, r, count, bound, out),
+              expectedBelow,
+              `${where} ${label}`,
+            );
+            assert.deepEqual(Array.from(out), Array.from(outRef), `${where} ${label}`);
+          }
+        }
+      }
+    }
+  } finally {
+    ws.dispose();
+  }
+});
+
+test("maskedMin stops at stopAt exactly where the reference does; odd bounds", () => {
+  const random = rng(2);
+  const bits = 700;
+  const n = 400;
+  const plain = randomBits(random, n, bits, 0.3, new Uint32Array(n * wordsPerRowFor(bits)));
+  const mask = randomMask(random, plain.wordsPerRow, 0.2, new Uint32Array(plain.wordsPerRow));
+  const rows = randomRows(random, n, n, new Int32Array(n));
+  for (const stopAt of [-Infinity, NaN, 10.5, 30, 35, 40, 45, 2 ** 40, Infinity]) {
+    assert.equal(
+      wasm.maskedMin(plain, mask, rows, n, stopAt),
+      referenceKernels.maskedMin(plain, mask, rows, n, stopAt),
+      `stopAt ${stopAt}`,
+    );
+  }
+  for (const bound of [-Infinity, NaN, -3, 0.5, 40.5, 2 ** 40, Infinity]) {
+    const a = new Int32Array(n);
+    const b = new Int32Array(n);
+    assert.equal(
+      wasm.maskedBelow(plain, mask, rows, n, bound, a),
+      referenceKernels.maskedBelow(plain, mask, rows, n, bound, b),
+      `bound ${bound}`,
+    );
+    assert.deepEqual(a, b);
+  }
+  // An `out` too short for every row: like the reference, extra results are dropped.
+  const shortRef = new Int32Array(5);
+  const shortWasm = new Int32Array(5);
+  assert.equal(
+    wasm.maskedBelow(plain, mask, rows, n, 1000, shortWasm),
+    referenceKernels.maskedBelow(plain, mask, rows, n, 1000, shortRef),
+  );
+  assert.deepEqual(shortWasm, shortRef);
+});
+
+/** A random float32 value of the kinds that stress rounding: signs, tiny and denormal values. */
+function randomValue(random: () => number): number {
+  const u = random();
+  if (u < 0.05) return (random() - 0.5) * 1e-38; // around the denormal boundary
+  if (u < 0.08) return (random() - 0.5) * 1e-44; // denormal
+  if (u < 0.1) return random() < 0.5 ? -0 : 0;
+  return (random() - 0.5) * 4 * Math.exp(random() * 4 - 2);
+}
+
+/** A random layer with the given shape (plain arrays). */
+function randomLayer(random: () => number, dim: number, width: number): DenseLayerT {
+  const weightsT = new Float32Array(dim * width);
+  for (let i = 0; i < weightsT.length; i++) weightsT[i] = randomValue(random);
+  const bias = new Float32Array(width);
+  for (let i = 0; i < width; i++) bias[i] = randomValue(random) * 0.3;
+  return { dim, width, weightsT, bias };
+}
+
+/** Random rows: a fraction `nonZero` of entries non-zero (uniform in (0,1] or signed values). */
+function randomInputs(random: () => number, rows: number, dim: number, nonZero: number) {
+  const x = new Float32Array(rows * dim);
+  const signed = random() < 0.5;
+  for (let i = 0; i < x.length; i++) {
+    if (random() < nonZero) x[i] = signed ? randomValue(random) : 1 - random();
+  }
+  return x;
+}
+
+/** The float32 bit patterns of `a` (so that +0/-0 and NaN payloads compare exactly). */
+function bitPatterns(a: Float32Array): number[] {
+  return Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+}
+
+test("thresholdLayer and reluLayer equal the reference bit for bit", () => {
+  const random = rng(3);
+  const shapes: [dim: number, width: number, rows: number][] = [
+    [1, 1, 7],
+    [1, 33, 5],
+    [2, 1, 9],
+    [2, 31, 20],
+    [2, 32, 20],
+    [3, 100, 10],
+    [17, 257, 12],
+    [784, 5, 6],
+    [784, 64, 5],
+    [784, 1000, 4],
+    [784, 5000, 3],
+    [3072, 33, 200], // more rows than one chunk of non-zero lists
+    [3072, 300, 3],
+  ];
+  const ws = wasm.workspace();
+  try {
+    for (const [dim, width, rows] of shapes) {
+      for (const nonZero of [0.19, 1]) {
+        const where = `dim ${dim} width ${width} rows ${rows} nonZero ${nonZero}`;
+        const layer = randomLayer(random, dim, width);
+        const x = randomInputs(random, rows, dim, nonZero);
+        const offset = 2;
+        const words = wordsPerRowFor(width);
+        const total = rows + offset + 1;
+        const expectBits: BitMatrix = {
+          rows: total,
+          bits: width,
+          wordsPerRow: words,
+          data: new Uint32Array(total * words).fill(0xdeadbeef),
+        };
+        referenceKernels.thresholdLayer(x, rows, layer, expectBits, offset);
+        const expectRelu = new Float32Array(total * width).fill(-1);
+        referenceKernels.reluLayer(x, rows, layer, expectRelu, offset);
+        const ownLayer: DenseLayerT = {
+          dim,
+          width,
+          weightsT: inWorkspace(ws, layer.weightsT),
+          bias: inWorkspace(ws, layer.bias),
+        };
+        for (const own of [true, false]) {
+          const label = `${where} ${own ? "workspace" : "plain"}`;
+          const data = new Uint32Array(total * words).fill(0xdeadbeef);
+          const bitsOut: BitMatrix = { ...expectBits, data: own ? inWorkspace(ws, data) : data };
+          const reluInit = new Float32Array(total * width).fill(-1);
+          const reluOut = own ? inWorkspace(ws, reluInit) : reluInit;
+          const xs = own ? inWorkspace(ws, x) : x;
+          const l = own ? ownLayer : layer;
+          wasm.thresholdLayer(xs, rows, l, bitsOut, offset);
+          wasm.reluLayer(xs, rows, l, reluOut, offset);
+          assert.deepEqual(Array.from(bitsOut.data), Array.from(expectBits.data), label);
+          assert.deepEqual(bitPatterns(reluOut), bitPatterns(expectRelu), label);
+        }
+      }
+    }
+  } finally {
+    ws.dispose();
+  }
+});
+
+test("popcount kernels reject row indices outside the bit matrix", () => {
+  const ws = wasm.workspace();
+  const bits: BitMatrix = { rows: 3, bits: 40, wordsPerRow: 16, data: ws.u32(48) };
+  const mask = ws.u32(16);
+  const rows = Int32Array.from([0, 2, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.throws(
+    () => wasm.maskedMin(bits, mask, rows, rows.length, -1),
+    /wasm\.maskedMin: rows\[3\] = 3 is not a row of bits \(0\.\.2\)/,
+  );
+  rows[3] = -1;
+  assert.throws(
+    () => wasm.maskedBelow(bits, mask, rows, rows.length, 5, new Int32Array(12)),
+    /wasm\.maskedBelow: rows\[3\] = -1/,
+  );
+  ws.dispose();
+});
+
+test("first-layer kernels reject arrays that are too short, naming kernel and backend", () => {
+  const layer: DenseLayerT = {
+    dim: 4,
+    width: 3,
+    weightsT: new Float32Array(12),
+    bias: new Float32Array(3),
+  };
+  const out: BitMatrix = { rows: 2, bits: 3, wordsPerRow: 16, data: new Uint32Array(32) };
+  assert.throws(
+    () => wasm.thresholdLayer(new Float32Array(7), 2, layer, out, 0),
+    /wasm\.thresholdLayer: x has 7 elements, needs 8/,
+  );
+  assert.throws(
+    () => wasm.reluLayer(new Float32Array(8), 2, layer, new Float32Array(6), 1),
+    /wasm\.reluLayer: out has 6 elements, needs 9/,
+  );
+});
+
+test("workspace: zero-filled, reusable, several live at once, views survive memory growth", () => {
+  const a = wasm.workspace();
+  const small = a.u32(1000);
+  small.fill(0xffffffff);
+  a.dispose();
+  const b = wasm.workspace();
+  const again = b.u32(1000);
+  assert.ok(
+    again.every((v) => v === 0),
+    "reused memory is zero-filled",
+  );
+  again.fill(7);
+  const c = wasm.workspace();
+  const big = c.f32(40_000_000); // 160 MB: grows the memory past its initial size
+  big[big.length - 1] = 1.5;
+  assert.equal(again[999], 7, "a view made before growth still reads the same memory");
+  again[0] = 9;
+  assert.equal(again[0], 9);
+  // Growth keeps earlier arrays usable by the kernels without copies.
+  const bits: BitMatrix = { rows: 1, bits: 32, wordsPerRow: 16, data: b.u32(16) };
+  bits.data[0] = 0b1011;
+  const mask = c.u32(16).fill(0xffffffff);
+  assert.equal(wasm.maskedMin(bits, mask, c.i32(1), 1, -1), 3);
+  c.dispose();
+  b.dispose();
+  assert.throws(() => b.u32(1), /wasm backend: workspace.u32\(\) after dispose\(\)/);
+});
