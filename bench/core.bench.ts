@@ -10,6 +10,7 @@ import type { Dataset } from "../src/data/dataset.js";
 import { InterpolatingNetwork } from "../src/interpolation/estimator.js";
 import { modelStats } from "../src/interpolation/model.js";
 import { getKernels } from "../src/kernels/index.js";
+import "../src/node/nativeKernels.js";
 import { loadMnist } from "../src/node/loaders.js";
 import { formatTable } from "../src/cli/format.js";
 

@@ -75,7 +75,7 @@ test("backends: auto picks wasm here, reference always exists, unknown names thr
   assert.equal(getKernels().name, "wasm");
   assert.equal(getKernels("reference"), referenceKernels);
   assert.equal(getKernels("wasm"), wasm);
-  assert.throws(() => getKernels("gpu" as "auto"), /unknown kernel backend/);
+  assert.throws(() => getKernels("gpu" as "auto"), /kernel backend "gpu" is not available here/);
 });
 
 test("maskedMin and maskedBelow equal the reference for many widths and masks", () => {

@@ -1,6 +1,7 @@
 // The `memonet` command line: fit, eval, info, demo.
 
 import { Command, CommanderError, Option } from "commander";
+import "../node/nativeKernels.js";
 import { DataError, type Dataset } from "../data/dataset.js";
 import { InterpolatingNetwork } from "../interpolation/estimator.js";
 import { modelStats, type InterpolationModel } from "../interpolation/model.js";
@@ -34,7 +35,7 @@ interface FitCommandOptions extends DataOptions {
 
 function backendOption(): Option {
   return new Option("--backend <name>", "kernel backend")
-    .choices(["auto", "wasm", "reference"])
+    .choices(["auto", "native", "wasm", "reference"])
     .default("auto");
 }
 

@@ -12,6 +12,15 @@ export interface MaskedScores {
   zeroMask(row: number, out: Uint32Array): void;
   /** min over rows[0..count) of ⟨u, Φ(x)⟩; may stop early once the minimum is <= stopAt. */
   min(mask: Uint32Array, rows: Int32Array, count: number, stopAt: number): number;
+  /** min() for `maskCount` masks at once (mask q at masks[q·wordsPerRow ..]) into out[q]. */
+  minMany(
+    masks: Uint32Array,
+    maskCount: number,
+    rows: Int32Array,
+    count: number,
+    stopAt: number,
+    out: Float64Array,
+  ): void;
   /** Writes the rows with ⟨u, Φ(x)⟩ < bound to out and returns how many. */
   below(mask: Uint32Array, rows: Int32Array, count: number, bound: number, out: Int32Array): number;
   /** ⟨u, Φ(x_row)⟩ exactly. */
@@ -33,10 +42,17 @@ export function invertRow(bits: BitMatrix, row: number, out: Uint32Array): void 
 export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores {
   const bits = acts.positive;
   const values = acts.values;
+  const words = bits.wordsPerRow;
   if (values === undefined) {
+    let minsBuffer = new Int32Array(0);
     return {
       zeroMask: (row, out) => invertRow(bits, row, out),
       min: (mask, rows, count, stopAt) => kernels.maskedMin(bits, mask, rows, count, stopAt),
+      minMany(masks, maskCount, rows, count, stopAt, out) {
+        if (minsBuffer.length < maskCount) minsBuffer = new Int32Array(maskCount);
+        kernels.maskedMinMany(bits, masks, maskCount, rows, count, stopAt, minsBuffer);
+        for (let q = 0; q < maskCount; q++) out[q] = minsBuffer[q];
+      },
       below: (mask, rows, count, bound, out) =>
         kernels.maskedBelow(bits, mask, rows, count, bound, out),
       value: (mask, row) => kernels.maskedMin(bits, mask, Int32Array.of(row), 1, -1),
@@ -58,18 +74,24 @@ export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores 
     }
     return sum;
   };
+  const reluMin = (mask: Uint32Array, rows: Int32Array, count: number, stopAt: number): number => {
+    let best = Infinity;
+    for (let k = 0; k < count; k++) {
+      const v = reluDot(mask, rows[k], best);
+      if (v < best) {
+        best = v;
+        if (best <= stopAt) return best;
+      }
+    }
+    return best;
+  };
   return {
     zeroMask: (row, out) => invertRow(bits, row, out),
-    min(mask, rows, count, stopAt) {
-      let best = Infinity;
-      for (let k = 0; k < count; k++) {
-        const v = reluDot(mask, rows[k], best);
-        if (v < best) {
-          best = v;
-          if (best <= stopAt) return best;
-        }
+    min: reluMin,
+    minMany(masks, maskCount, rows, count, stopAt, out) {
+      for (let q = 0; q < maskCount; q++) {
+        out[q] = reluMin(masks.subarray(q * words, (q + 1) * words), rows, count, stopAt);
       }
-      return best;
     },
     below(mask, rows, count, bound, out) {
       let written = 0;

@@ -6,6 +6,9 @@ import type { Workspace } from "../kernels/types.js";
 import type { MaskedScores } from "./maskedScores.js";
 import { removeOrderedSubsequence } from "./rowLists.js";
 
+/** Candidates whose minima are computed in one pass over X⁺ (see selectSecondLayer). */
+const CANDIDATE_BATCH = 16;
+
 /** One class subnetwork's second layer: neuron j is σ(−⟨u_j, z⟩ + m_j). */
 export interface SecondLayer {
   /** The class the subnetwork detects (X⁻ of its binary problem). */
@@ -63,32 +66,53 @@ export function selectSecondLayer(problem: SelectionProblem): SelectionResult {
   let universeSize = total;
   const removed = workspace.i32(total);
 
-  const mask = workspace.u32(wordsPerRow);
+  const batchMasks = workspace.u32(CANDIDATE_BATCH * wordsPerRow);
+  const batchMins = new Float64Array(CANDIDATE_BATCH);
+  const batch = new Int32Array(CANDIDATE_BATCH);
   const masks: Uint32Array[] = [];
   const thresholds: number[] = [];
   const candidates: number[] = [];
   let tried = 0;
+  let next = 0;
 
-  for (let k = 0; k < total && universeSize > 0; k++) {
-    const slot = order[k];
-    if (inCandidates[slot] === 0) continue;
-    inCandidates[slot] = 0;
-    tried++;
-    const row = negativeRows[slot];
-    scores.zeroMask(row, mask);
-    const m = scores.min(mask, positiveRows, positiveRows.length, 0);
-    if (m > 0) {
-      const removedCount = scores.below(mask, universe, universeSize, m, removed);
-      for (let t = 0; t < removedCount; t++) {
-        const s = slotOfRow.get(removed[t]);
-        if (s !== undefined) inCandidates[s] = 0;
-      }
-      universeSize = removeOrderedSubsequence(universe, universeSize, removed, removedCount);
-      masks.push(mask.slice());
-      thresholds.push(m);
-      candidates.push(row);
+  while (universeSize > 0) {
+    // The next candidates of the permutation that are still in C. Their minima m only depend on
+    // the candidate and X⁺, so they are computed together in one pass over X⁺; the candidates are
+    // then processed one at a time exactly as in the paper, skipping those that an earlier one of
+    // the batch removed from C (their minimum is then unused).
+    let size = 0;
+    while (size < CANDIDATE_BATCH && next < total) {
+      const slot = order[next++];
+      if (inCandidates[slot] === 1) batch[size++] = slot;
     }
-    problem.onProgress?.(total - universeSize, total);
+    if (size === 0) break;
+    for (let b = 0; b < size; b++) {
+      scores.zeroMask(
+        negativeRows[batch[b]],
+        batchMasks.subarray(b * wordsPerRow, (b + 1) * wordsPerRow),
+      );
+    }
+    scores.minMany(batchMasks, size, positiveRows, positiveRows.length, 0, batchMins);
+    for (let b = 0; b < size && universeSize > 0; b++) {
+      const slot = batch[b];
+      if (inCandidates[slot] === 0) continue;
+      inCandidates[slot] = 0;
+      tried++;
+      const m = batchMins[b];
+      if (m > 0) {
+        const mask = batchMasks.subarray(b * wordsPerRow, (b + 1) * wordsPerRow);
+        const removedCount = scores.below(mask, universe, universeSize, m, removed);
+        for (let t = 0; t < removedCount; t++) {
+          const s = slotOfRow.get(removed[t]);
+          if (s !== undefined) inCandidates[s] = 0;
+        }
+        universeSize = removeOrderedSubsequence(universe, universeSize, removed, removedCount);
+        masks.push(mask.slice());
+        thresholds.push(m);
+        candidates.push(negativeRows[slot]);
+      }
+      problem.onProgress?.(total - universeSize, total);
+    }
   }
 
   const width = masks.length;

@@ -1,5 +1,7 @@
-// Backend selection: every backend implements the same Kernels (see types.ts); "reference" is
-// plain TypeScript, "wasm" is the WebAssembly SIMD backend, "auto" picks wasm when it loads.
+// Backend selection: every backend implements the same Kernels (see types.ts). "reference" is
+// plain TypeScript and "wasm" the WebAssembly SIMD backend; platform-specific backends (the
+// native Node addon, src/node/nativeKernels.ts) register themselves with registerBackend.
+// "auto" picks the registered backend of highest priority that loads.
 
 import { referenceKernels } from "./reference.js";
 import type { Kernels } from "./types.js";
@@ -9,49 +11,72 @@ export type { BitMatrix, DenseLayerT, Kernels, Workspace } from "./types.js";
 export { wordsPerRowFor } from "./types.js";
 
 /** A concrete backend. */
-export type BackendName = "reference" | "wasm";
+export type BackendName = "reference" | "wasm" | "native";
 
 /** What getKernels accepts: a backend, or "auto" for the fastest one that loads here. */
 export type BackendChoice = BackendName | "auto";
 
-/** The wasm backend once loaded, or the reason it cannot load (both cached). */
-let wasmKernels: Kernels | null = null;
-let wasmError: Error | null = null;
+interface Registration {
+  readonly priority: number;
+  readonly create: () => Kernels;
+  kernels?: Kernels;
+  error?: Error;
+}
 
-/** The (shared, lazily created) wasm kernels, or null with wasmError set. */
-function tryWasm(): Kernels | null {
-  if (wasmKernels === null && wasmError === null) {
+const registry = new Map<BackendName, Registration>([
+  ["reference", { priority: 0, create: () => referenceKernels }],
+  ["wasm", { priority: 10, create: createWasmKernels }],
+]);
+
+/**
+ * Registers a backend under `name` (replacing an earlier registration). `create` is called at
+ * most once, on first use; if it throws, the backend counts as unavailable and "auto" skips it.
+ */
+export function registerBackend(name: BackendName, priority: number, create: () => Kernels): void {
+  registry.set(name, { priority, create });
+}
+
+/** The kernels of a registration, or null with its error recorded. */
+function load(r: Registration): Kernels | null {
+  if (r.kernels === undefined && r.error === undefined) {
     try {
-      wasmKernels = createWasmKernels();
+      r.kernels = r.create();
     } catch (error) {
-      wasmError = error instanceof Error ? error : new Error(String(error));
+      r.error = error instanceof Error ? error : new Error(String(error));
     }
   }
-  return wasmKernels;
+  return r.kernels ?? null;
 }
 
 /**
- * The kernels of a backend. "auto" (the default) is "wasm" when WebAssembly with SIMD and shared
- * memory is available and "reference" otherwise; asking for "wasm" where it cannot load throws
- * an Error saying why.
+ * The kernels of a backend. "auto" (the default) is the available backend of highest priority
+ * (native > wasm > reference); asking for a backend that cannot load throws an Error saying why.
  */
 export function getKernels(name: BackendChoice = "auto"): Kernels {
-  switch (name) {
-    case "reference":
-      return referenceKernels;
-    case "wasm": {
-      const kernels = tryWasm();
-      if (kernels === null) throw wasmError ?? new Error("wasm backend unavailable");
-      return kernels;
+  if (name === "auto") {
+    const byPriority = [...registry.values()].sort((a, b) => b.priority - a.priority);
+    for (const r of byPriority) {
+      const kernels = load(r);
+      if (kernels !== null) return kernels;
     }
-    case "auto":
-      return tryWasm() ?? referenceKernels;
-    default:
-      throw new Error(`unknown kernel backend "${String(name)}" (use reference, wasm or auto)`);
+    return referenceKernels;
   }
+  const r = registry.get(name);
+  if (r === undefined) {
+    const known = [...registry.keys()].join(", ");
+    throw new Error(
+      `kernel backend "${String(name)}" is not available here (available: ${known}, auto)`,
+    );
+  }
+  const kernels = load(r);
+  if (kernels === null) throw r.error ?? new Error(`kernel backend "${name}" failed to load`);
+  return kernels;
 }
 
-/** The backends that load in this JavaScript engine, fastest last. */
+/** The registered backends that load in this JavaScript engine, fastest last. */
 export function availableBackends(): BackendName[] {
-  return tryWasm() === null ? ["reference"] : ["reference", "wasm"];
+  return [...registry.entries()]
+    .sort((a, b) => a[1].priority - b[1].priority)
+    .filter(([, r]) => load(r) !== null)
+    .map(([name]) => name);
 }

@@ -51,7 +51,26 @@ export function preActivations(
   for (let i = 0; i < width; i++) z[i] = z[i] + bias[i];
 }
 
-class HeapWorkspace implements Workspace {
+/** maskedMinMany as one maskedMin call per mask (for backends without a batched kernel). */
+export function maskedMinManyByOne(
+  kernels: Kernels,
+  bits: BitMatrix,
+  masks: Uint32Array,
+  maskCount: number,
+  rows: Int32Array,
+  count: number,
+  stopAt: number,
+  out: Int32Array,
+): void {
+  const words = bits.wordsPerRow;
+  for (let q = 0; q < maskCount; q++) {
+    const mask = masks.subarray(q * words, (q + 1) * words);
+    out[q] = kernels.maskedMin(bits, mask, rows, count, stopAt);
+  }
+}
+
+/** Workspace arrays in ordinary JavaScript memory. */
+export class HeapWorkspace implements Workspace {
   u32(length: number): Uint32Array {
     return new Uint32Array(length);
   }
@@ -104,6 +123,10 @@ export const referenceKernels: Kernels = {
       }
     }
     return best;
+  },
+
+  maskedMinMany(bits, masks, maskCount, rows, count, stopAt, out) {
+    maskedMinManyByOne(this, bits, masks, maskCount, rows, count, stopAt, out);
   },
 
   maskedBelow(bits, mask, rows, count, bound, out) {

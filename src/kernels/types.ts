@@ -82,6 +82,20 @@ export interface Kernels {
     stopAt: number,
   ): number;
   /**
+   * The minima of maskedMin for `maskCount` masks at once (mask q is
+   * masks[q*wordsPerRow .. (q+1)*wordsPerRow)), written to out[q]; per mask the same early-stop
+   * rule as maskedMin. One pass over the rows serves all masks, which is what makes it fast.
+   */
+  maskedMinMany(
+    bits: BitMatrix,
+    masks: Uint32Array,
+    maskCount: number,
+    rows: Int32Array,
+    count: number,
+    stopAt: number,
+    out: Int32Array,
+  ): void;
+  /**
    * Writes to out[0..] (in order) those rows[k], k < count, with popcount(mask AND bits[rows[k]]) <
    * bound, and returns how many were written.
    */

@@ -8,6 +8,7 @@
 // else. In particular a BitMatrix whose data is not from workspace() is copied on every
 // maskedMin/maskedBelow call, which is correct but slow: allocate bit matrices from the workspace.
 
+import { maskedMinManyByOne } from "./reference.js";
 import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "./types.js";
 import { Array32, LinearMemory, Scratch, WasmWorkspace, alignedBytes } from "./wasmMemory.js";
 import { KernelExports, loadKernelModule } from "./wasmRuntime.js";
@@ -199,6 +200,18 @@ class WasmKernels implements Kernels {
     const best = this.wasm.maskedMin(bitsAt, words, bits.rows, maskAt, rowsAt, count, intStop);
     if (best < 0) throw badRowError("maskedMin", bits, rows, count);
     return best;
+  }
+
+  maskedMinMany(
+    bits: BitMatrix,
+    masks: Uint32Array,
+    maskCount: number,
+    rows: Int32Array,
+    count: number,
+    stopAt: number,
+    out: Int32Array,
+  ): void {
+    maskedMinManyByOne(this, bits, masks, maskCount, rows, count, stopAt, out);
   }
 
   maskedBelow(

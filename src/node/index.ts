@@ -20,3 +20,4 @@ export {
   loadCsvFile,
   loadNpyFiles,
 } from "./loaders.js";
+export { createNativeKernels, NATIVE_ADDON_PATH } from "./nativeKernels.js";

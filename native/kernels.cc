@@ -1,0 +1,626 @@
+// memonet's native kernels (Node-API, C++17): the first layer and the masked popcounts of
+// src/kernels/types.ts, bit-identical to the TypeScript reference. AVX-512 (with VPOPCNTDQ)
+// versions are chosen at run time by CPU feature detection; portable versions serve elsewhere.
+// Work is split over a small pool of threads; every result is independent of the thread count
+// (rows are computed independently; minima and ordered row lists are combined deterministically).
+//
+// Rounding: pre-activations are float32 sums over j = 0..d-1 in increasing order of the float32
+// products x_j * W_ij (zero inputs skipped), then + b_i; never fused multiply-add. This file must
+// be compiled with -ffp-contract=off.
+
+#include <node_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define MEMONET_X86 1
+#endif
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Thread pool: parallel_for(tasks, fn) runs fn(task) for task in [0, tasks) on all threads
+// (the caller included) and returns when all are done.
+
+class Pool {
+ public:
+  explicit Pool(int threads) : threads_(std::max(1, threads)) {
+    for (int t = 1; t < threads_; t++) workers_.emplace_back([this] { Work(); });
+  }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      generation_++;
+    }
+    cv_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+  int size() const { return threads_; }
+
+  void ParallelFor(int tasks, const std::function<void(int)>& fn) {
+    if (tasks <= 0) return;
+    if (threads_ == 1 || tasks == 1) {
+      for (int t = 0; t < tasks; t++) fn(t);
+      return;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    fn_ = &fn;
+    tasks_ = tasks;
+    next_.store(0);
+    pending_ = threads_ - 1;
+    generation_++;
+    lock.unlock();
+    cv_.notify_all();
+    RunTasks();
+    lock.lock();
+    done_cv_.wait(lock, [this] { return pending_ == 0; });
+    fn_ = nullptr;
+  }
+
+ private:
+  void RunTasks() {
+    for (;;) {
+      int t = next_.fetch_add(1);
+      if (t >= tasks_) break;
+      (*fn_)(t);
+    }
+  }
+  void Work() {
+    uint64_t seen = 0;
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return generation_ != seen; });
+      seen = generation_;
+      if (stop_) return;
+      lock.unlock();
+      RunTasks();
+      lock.lock();
+      if (--pending_ == 0) done_cv_.notify_one();
+    }
+  }
+
+  int threads_;
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::condition_variable done_cv_;
+  const std::function<void(int)>* fn_ = nullptr;
+  int tasks_ = 0;
+  std::atomic<int> next_{0};
+  int pending_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+};
+
+Pool* g_pool = nullptr;
+
+int ThreadCount() {
+  const char* env = std::getenv("MEMONET_THREADS");
+  if (env != nullptr && std::atoi(env) > 0) return std::min(64, std::atoi(env));
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU features.
+
+bool HasAvx512() {
+#ifdef MEMONET_X86
+  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                         __builtin_cpu_supports("avx512vpopcntdq");
+  return ok;
+#else
+  return false;
+#endif
+}
+
+// ---------------------------------------------------------------------------------------------
+// First layer.
+
+struct LayerArgs {
+  const float* x;
+  int rows;
+  int dim;
+  const float* wT;
+  int width;
+  const float* bias;
+};
+
+constexpr int kTile = 256;  // neurons per tile: 16 AVX-512 accumulators
+
+// Pre-activations of one row for neurons [i0, i0 + count) into z (portable version).
+void PreactTilePortable(const LayerArgs& a, const int* nz, int nnz, const float* xr, int i0,
+                        int count, float* z) {
+  for (int i = 0; i < count; i++) z[i] = 0.0f;
+  for (int k = 0; k < nnz; k++) {
+    const int j = nz[k];
+    const float xj = xr[j];
+    const float* w = a.wT + static_cast<size_t>(j) * a.width + i0;
+    for (int i = 0; i < count; i++) {
+      float p = xj * w[i];
+      z[i] = z[i] + p;
+    }
+  }
+  for (int i = 0; i < count; i++) z[i] = z[i] + a.bias[i0 + i];
+}
+
+#ifdef MEMONET_X86
+// A full tile of kTile neurons: the 16 accumulators stay in registers (compile-time count).
+__attribute__((target("avx512f,avx512bw"))) void PreactFullTileAvx512(const LayerArgs& a,
+                                                                       const int* nz, int nnz,
+                                                                       const float* xr, int i0,
+                                                                       float* z) {
+  __m512 acc0 = _mm512_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0,
+         acc5 = acc0, acc6 = acc0, acc7 = acc0, acc8 = acc0, acc9 = acc0, acc10 = acc0,
+         acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0, acc15 = acc0;
+  for (int k = 0; k < nnz; k++) {
+    const int j = nz[k];
+    const __m512 xj = _mm512_set1_ps(xr[j]);
+    const float* w = a.wT + static_cast<size_t>(j) * a.width + i0;
+#define MEMONET_STEP(v) acc##v = _mm512_add_ps(acc##v, _mm512_mul_ps(xj, _mm512_loadu_ps(w + 16 * v)))
+    MEMONET_STEP(0); MEMONET_STEP(1); MEMONET_STEP(2); MEMONET_STEP(3);
+    MEMONET_STEP(4); MEMONET_STEP(5); MEMONET_STEP(6); MEMONET_STEP(7);
+    MEMONET_STEP(8); MEMONET_STEP(9); MEMONET_STEP(10); MEMONET_STEP(11);
+    MEMONET_STEP(12); MEMONET_STEP(13); MEMONET_STEP(14); MEMONET_STEP(15);
+#undef MEMONET_STEP
+  }
+  const float* b = a.bias + i0;
+#define MEMONET_OUT(v) _mm512_storeu_ps(z + 16 * v, _mm512_add_ps(acc##v, _mm512_loadu_ps(b + 16 * v)))
+  MEMONET_OUT(0); MEMONET_OUT(1); MEMONET_OUT(2); MEMONET_OUT(3);
+  MEMONET_OUT(4); MEMONET_OUT(5); MEMONET_OUT(6); MEMONET_OUT(7);
+  MEMONET_OUT(8); MEMONET_OUT(9); MEMONET_OUT(10); MEMONET_OUT(11);
+  MEMONET_OUT(12); MEMONET_OUT(13); MEMONET_OUT(14); MEMONET_OUT(15);
+#undef MEMONET_OUT
+}
+
+// Any tile (the last one may be partial): accumulators in memory, masked tail.
+__attribute__((target("avx512f,avx512bw"))) void PreactTileAvx512(const LayerArgs& a,
+                                                                   const int* nz, int nnz,
+                                                                   const float* xr, int i0,
+                                                                   int count, float* z) {
+  if (count == kTile) {
+    PreactFullTileAvx512(a, nz, nnz, xr, i0, z);
+    return;
+  }
+  __m512 acc[kTile / 16];
+  for (int v = 0; v < kTile / 16; v++) acc[v] = _mm512_setzero_ps();
+  const int full = count / 16;
+  const int rest = count % 16;
+  const __mmask16 tail = static_cast<__mmask16>((1u << rest) - 1u);
+  for (int k = 0; k < nnz; k++) {
+    const int j = nz[k];
+    const __m512 xj = _mm512_set1_ps(xr[j]);
+    const float* w = a.wT + static_cast<size_t>(j) * a.width + i0;
+    for (int v = 0; v < full; v++) {
+      acc[v] = _mm512_add_ps(acc[v], _mm512_mul_ps(xj, _mm512_loadu_ps(w + 16 * v)));
+    }
+    if (rest != 0) {
+      acc[full] =
+          _mm512_add_ps(acc[full], _mm512_mul_ps(xj, _mm512_maskz_loadu_ps(tail, w + 16 * full)));
+    }
+  }
+  const int vectors = full + (rest != 0 ? 1 : 0);
+  for (int v = 0; v < vectors; v++) {
+    const __mmask16 m = (v == full) ? tail : static_cast<__mmask16>(0xffff);
+    const __m512 b = _mm512_maskz_loadu_ps(m, a.bias + i0 + 16 * v);
+    _mm512_mask_storeu_ps(z + 16 * v, m, _mm512_add_ps(acc[v], b));
+  }
+}
+#endif
+
+// Runs the first layer on all rows; emit(row, i0, count, z) receives each tile's pre-activations.
+template <typename Emit>
+void FirstLayer(const LayerArgs& a, Emit emit) {
+  constexpr int kRowsPerTask = 128;
+  const int tasks = (a.rows + kRowsPerTask - 1) / kRowsPerTask;
+  const bool avx = HasAvx512();
+  g_pool->ParallelFor(tasks, [&](int task) {
+    const int r0 = task * kRowsPerTask;
+    const int r1 = std::min(a.rows, r0 + kRowsPerTask);
+    std::vector<int> nzStart(kRowsPerTask + 1, 0);
+    std::vector<int> nz;
+    nz.reserve(static_cast<size_t>(kRowsPerTask) * 256);
+    for (int r = r0; r < r1; r++) {
+      const float* xr = a.x + static_cast<size_t>(r) * a.dim;
+      for (int j = 0; j < a.dim; j++) {
+        if (xr[j] != 0.0f) nz.push_back(j);
+      }
+      nzStart[r - r0 + 1] = static_cast<int>(nz.size());
+    }
+    alignas(64) float z[kTile];
+    for (int i0 = 0; i0 < a.width; i0 += kTile) {
+      const int count = std::min(kTile, a.width - i0);
+      for (int r = r0; r < r1; r++) {
+        const float* xr = a.x + static_cast<size_t>(r) * a.dim;
+        const int* list = nz.data() + nzStart[r - r0];
+        const int nnz = nzStart[r - r0 + 1] - nzStart[r - r0];
+#ifdef MEMONET_X86
+        if (avx) {
+          PreactTileAvx512(a, list, nnz, xr, i0, count, z);
+        } else {
+          PreactTilePortable(a, list, nnz, xr, i0, count, z);
+        }
+#else
+        (void)avx;
+        PreactTilePortable(a, list, nnz, xr, i0, count, z);
+#endif
+        emit(r, i0, count, z);
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masked popcounts.
+
+inline int PopcountWords(const uint32_t* mask, const uint32_t* row, int words) {
+  int c = 0;
+  for (int w = 0; w < words; w += 2) {
+    uint64_t m = static_cast<uint64_t>(mask[w]) | (static_cast<uint64_t>(mask[w + 1]) << 32);
+    uint64_t b = static_cast<uint64_t>(row[w]) | (static_cast<uint64_t>(row[w + 1]) << 32);
+    c += __builtin_popcountll(m & b);
+  }
+  return c;
+}
+
+// min over rows of popcount(mask_q AND row) for q < k masks, portable; best[] holds running minima.
+void MinManyPortable(const uint32_t* bits, int words, const uint32_t* masks, int k,
+                     const int32_t* rows, int r0, int r1, int stopAt, int32_t* best) {
+  for (int t = r0; t < r1; t++) {
+    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    bool all = true;
+    for (int q = 0; q < k; q++) {
+      if (best[q] <= stopAt) continue;
+      all = false;
+      const int c = PopcountWords(masks + static_cast<size_t>(q) * words, row, words);
+      if (c < best[q]) best[q] = c;
+    }
+    if (all) return;
+  }
+}
+
+#ifdef MEMONET_X86
+__attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void MinManyAvx512(
+    const uint32_t* bits, int words, const uint32_t* masks, int k, const int32_t* rows, int r0,
+    int r1, int stopAt, int32_t* best) {
+  const int blocks = words / 16;
+  for (int t = r0; t < r1; t++) {
+    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    if (t + 4 < r1) {
+      const char* ahead = reinterpret_cast<const char*>(bits + static_cast<size_t>(rows[t + 4]) * words);
+      for (int b = 0; b < blocks; b++) _mm_prefetch(ahead + 64 * b, _MM_HINT_T0);
+    }
+    bool all = true;
+    // Masks in groups of 4: each row block is loaded once per group.
+    for (int q0 = 0; q0 < k; q0 += 4) {
+      const int g = std::min(4, k - q0);
+      __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
+                        _mm512_setzero_si512()};
+      bool live = false;
+      for (int q = 0; q < g; q++) live = live || best[q0 + q] > stopAt;
+      if (!live) continue;
+      all = false;
+      for (int b = 0; b < blocks; b++) {
+        const __m512i rb = _mm512_loadu_si512(row + 16 * b);
+        for (int q = 0; q < g; q++) {
+          const __m512i mb = _mm512_loadu_si512(masks + static_cast<size_t>(q0 + q) * words + 16 * b);
+          acc[q] = _mm512_add_epi64(acc[q], _mm512_popcnt_epi64(_mm512_and_si512(mb, rb)));
+        }
+      }
+      for (int q = 0; q < g; q++) {
+        const int c = static_cast<int>(_mm512_reduce_add_epi64(acc[q]));
+        if (c < best[q0 + q]) best[q0 + q] = c;
+      }
+    }
+    if (all) return;
+  }
+}
+
+// Horizontal sums of 8 vectors of 8 x u64: lane q of the result is the sum of v[q]'s lanes.
+__attribute__((target("avx512f,avx512bw"))) inline __m512i Sum8x8(const __m512i v[8]) {
+  const __m512i ab = _mm512_add_epi64(_mm512_unpacklo_epi64(v[0], v[1]), _mm512_unpackhi_epi64(v[0], v[1]));
+  const __m512i cd = _mm512_add_epi64(_mm512_unpacklo_epi64(v[2], v[3]), _mm512_unpackhi_epi64(v[2], v[3]));
+  const __m512i ef = _mm512_add_epi64(_mm512_unpacklo_epi64(v[4], v[5]), _mm512_unpackhi_epi64(v[4], v[5]));
+  const __m512i gh = _mm512_add_epi64(_mm512_unpacklo_epi64(v[6], v[7]), _mm512_unpackhi_epi64(v[6], v[7]));
+  const __m512i abcd = _mm512_add_epi64(_mm512_shuffle_i64x2(ab, cd, 0x88), _mm512_shuffle_i64x2(ab, cd, 0xdd));
+  const __m512i efgh = _mm512_add_epi64(_mm512_shuffle_i64x2(ef, gh, 0x88), _mm512_shuffle_i64x2(ef, gh, 0xdd));
+  return _mm512_add_epi64(_mm512_shuffle_i64x2(abcd, efgh, 0x88), _mm512_shuffle_i64x2(abcd, efgh, 0xdd));
+}
+
+// MinManyAvx512 for k = 8·groups masks: per row and group, 8 popcounts reduced together, the
+// minima kept as vectors. Each block of a row is loaded once for all masks.
+template <int groups>
+__attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void MinManyGroupsAvx512(
+    const uint32_t* bits, int words, const uint32_t* masks, const int32_t* rows, int r0, int r1,
+    int stopAt, int32_t* best) {
+  constexpr int kMaxGroups = groups;
+  const int blocks = words / 16;
+  __m512i bestV[kMaxGroups];
+  for (int g = 0; g < groups; g++) {
+    const int32_t* bg = best + 8 * g;
+    bestV[g] = _mm512_set_epi64(bg[7], bg[6], bg[5], bg[4], bg[3], bg[2], bg[1], bg[0]);
+  }
+  const __m512i stopV = _mm512_set1_epi64(stopAt);
+  for (int t = r0; t < r1; t++) {
+    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    __m512i acc[kMaxGroups][8];
+    for (int g = 0; g < groups; g++)
+      for (int q = 0; q < 8; q++) acc[g][q] = _mm512_setzero_si512();
+    for (int b = 0; b < blocks; b++) {
+      const __m512i rb = _mm512_loadu_si512(row + 16 * b);
+      for (int g = 0; g < groups; g++) {
+        for (int q = 0; q < 8; q++) {
+          const __m512i mb =
+              _mm512_loadu_si512(masks + static_cast<size_t>(8 * g + q) * words + 16 * b);
+          acc[g][q] = _mm512_add_epi64(acc[g][q], _mm512_popcnt_epi64(_mm512_and_si512(mb, rb)));
+        }
+      }
+    }
+    bool done = true;
+    for (int g = 0; g < groups; g++) {
+      bestV[g] = _mm512_min_epi64(bestV[g], Sum8x8(acc[g]));
+      done = done && _mm512_cmpgt_epi64_mask(bestV[g], stopV) == 0;
+    }
+    if (done) break;
+  }
+  for (int g = 0; g < groups; g++) {
+    alignas(64) int64_t out[8];
+    _mm512_store_si512(out, bestV[g]);
+    for (int q = 0; q < 8; q++) best[8 * g + q] = static_cast<int32_t>(out[q]);
+  }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void BelowAvx512(
+    const uint32_t* bits, int words, const uint32_t* mask, const int32_t* rows, int r0, int r1,
+    int64_t bound, std::vector<int32_t>& out) {
+  const int blocks = words / 16;
+  for (int t = r0; t < r1; t++) {
+    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    __m512i acc = _mm512_setzero_si512();
+    for (int b = 0; b < blocks; b++) {
+      acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_and_si512(
+                                      _mm512_loadu_si512(mask + 16 * b),
+                                      _mm512_loadu_si512(row + 16 * b))));
+    }
+    if (_mm512_reduce_add_epi64(acc) < bound) out.push_back(rows[t]);
+  }
+}
+#endif
+
+void BelowPortable(const uint32_t* bits, int words, const uint32_t* mask, const int32_t* rows,
+                   int r0, int r1, int64_t bound, std::vector<int32_t>& out) {
+  for (int t = r0; t < r1; t++) {
+    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    if (PopcountWords(mask, row, words) < bound) out.push_back(rows[t]);
+  }
+}
+
+// Splits [0, count) into chunks of at least `minRows` rows, at most 4 per thread.
+int ChunkCount(int count, int minRows) {
+  const int byWork = std::max(1, count / std::max(1, minRows));
+  return std::min(byWork, 4 * g_pool->size());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node-API glue.
+
+struct Typed {
+  void* data = nullptr;
+  size_t length = 0;
+  napi_typedarray_type type = napi_int8_array;
+};
+
+bool GetTyped(napi_env env, napi_value v, napi_typedarray_type want, const char* what, Typed* out) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  if (!is) {
+    napi_throw_type_error(env, nullptr, what);
+    return false;
+  }
+  napi_value buffer;
+  size_t offset;
+  napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset);
+  if (out->type != want) {
+    napi_throw_type_error(env, nullptr, what);
+    return false;
+  }
+  return true;
+}
+
+bool GetInt(napi_env env, napi_value v, int64_t* out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+napi_value Num(napi_env env, double v) {
+  napi_value r;
+  napi_create_double(env, v, &r);
+  return r;
+}
+
+#define ARGS(n)                                                       \
+  size_t argc = n;                                                    \
+  napi_value argv[n];                                                 \
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);         \
+  if (argc < n) {                                                     \
+    napi_throw_type_error(env, nullptr, "native kernel: too few arguments"); \
+    return nullptr;                                                   \
+  }
+
+// firstLayer(x, rows, dim, wT, width, bias, outBits|null, wordsPerRow, outValues|null, outRowOffset)
+napi_value FirstLayerNapi(napi_env env, napi_callback_info info) {
+  ARGS(10)
+  Typed x, wT, bias, bits, values;
+  int64_t rows, dim, width, words, offset;
+  if (!GetTyped(env, argv[0], napi_float32_array, "native.firstLayer: x must be a Float32Array", &x) ||
+      !GetInt(env, argv[1], &rows) || !GetInt(env, argv[2], &dim) ||
+      !GetTyped(env, argv[3], napi_float32_array, "native.firstLayer: weightsT must be a Float32Array", &wT) ||
+      !GetInt(env, argv[4], &width) ||
+      !GetTyped(env, argv[5], napi_float32_array, "native.firstLayer: bias must be a Float32Array", &bias) ||
+      !GetInt(env, argv[7], &words) || !GetInt(env, argv[9], &offset)) {
+    return nullptr;
+  }
+  napi_valuetype t6, t8;
+  napi_typeof(env, argv[6], &t6);
+  napi_typeof(env, argv[8], &t8);
+  const bool wantBits = t6 != napi_null;
+  const bool wantValues = t8 != napi_null;
+  if (wantBits && !GetTyped(env, argv[6], napi_uint32_array, "native.firstLayer: out must be a Uint32Array", &bits)) return nullptr;
+  if (wantValues && !GetTyped(env, argv[8], napi_float32_array, "native.firstLayer: out must be a Float32Array", &values)) return nullptr;
+  LayerArgs a{static_cast<const float*>(x.data), static_cast<int>(rows), static_cast<int>(dim),
+              static_cast<const float*>(wT.data), static_cast<int>(width),
+              static_cast<const float*>(bias.data)};
+  uint32_t* outBits = static_cast<uint32_t*>(bits.data);
+  float* outValues = static_cast<float*>(values.data);
+  if (wantBits) {
+    for (int64_t r = 0; r < rows; r++) {
+      std::memset(outBits + (offset + r) * words, 0, sizeof(uint32_t) * words);
+    }
+  }
+  FirstLayer(a, [&](int r, int i0, int count, const float* z) {
+    if (wantBits) {
+      uint32_t* out = outBits + static_cast<size_t>(offset + r) * words;
+      for (int i = 0; i < count; i++) {
+        if (z[i] > 0.0f) out[(i0 + i) >> 5] |= 1u << ((i0 + i) & 31);
+      }
+    }
+    if (wantValues) {
+      float* out = outValues + static_cast<size_t>(offset + r) * width + i0;
+      for (int i = 0; i < count; i++) out[i] = z[i] > 0.0f ? z[i] : 0.0f;
+    }
+  });
+  return nullptr;
+}
+
+// maskedMinMany(bits, wordsPerRow, masks, k, rows, count, stopAt, out Int32Array(k))
+napi_value MaskedMinManyNapi(napi_env env, napi_callback_info info) {
+  ARGS(8)
+  Typed bits, masks, rows, out;
+  int64_t words, k, count, stopAt;
+  if (!GetTyped(env, argv[0], napi_uint32_array, "native.maskedMinMany: bits must be a Uint32Array", &bits) ||
+      !GetInt(env, argv[1], &words) ||
+      !GetTyped(env, argv[2], napi_uint32_array, "native.maskedMinMany: masks must be a Uint32Array", &masks) ||
+      !GetInt(env, argv[3], &k) ||
+      !GetTyped(env, argv[4], napi_int32_array, "native.maskedMinMany: rows must be an Int32Array", &rows) ||
+      !GetInt(env, argv[5], &count) || !GetInt(env, argv[6], &stopAt) ||
+      !GetTyped(env, argv[7], napi_int32_array, "native.maskedMinMany: out must be an Int32Array", &out)) {
+    return nullptr;
+  }
+  const int chunks = ChunkCount(static_cast<int>(count), 2048);
+  std::vector<int32_t> best(static_cast<size_t>(chunks) * k, 0x7fffffff);
+  const uint32_t* b = static_cast<const uint32_t*>(bits.data);
+  const uint32_t* m = static_cast<const uint32_t*>(masks.data);
+  const int32_t* r = static_cast<const int32_t*>(rows.data);
+  const bool avx = HasAvx512();
+  g_pool->ParallelFor(chunks, [&](int c) {
+    const int r0 = static_cast<int>(count * c / chunks);
+    const int r1 = static_cast<int>(count * (c + 1) / chunks);
+    int32_t* bc = best.data() + static_cast<size_t>(c) * k;
+#ifdef MEMONET_X86
+    if (avx && k == 8) {
+      MinManyGroupsAvx512<1>(b, static_cast<int>(words), m, r, r0, r1, static_cast<int>(stopAt), bc);
+      return;
+    }
+    if (avx && k == 16) {
+      MinManyGroupsAvx512<2>(b, static_cast<int>(words), m, r, r0, r1, static_cast<int>(stopAt), bc);
+      return;
+    }
+    if (avx) {
+      MinManyAvx512(b, static_cast<int>(words), m, static_cast<int>(k), r, r0, r1, static_cast<int>(stopAt), bc);
+      return;
+    }
+#endif
+    (void)avx;
+    MinManyPortable(b, static_cast<int>(words), m, static_cast<int>(k), r, r0, r1, static_cast<int>(stopAt), bc);
+  });
+  int32_t* o = static_cast<int32_t*>(out.data);
+  for (int q = 0; q < k; q++) {
+    int32_t v = 0x7fffffff;
+    for (int c = 0; c < chunks; c++) v = std::min(v, best[static_cast<size_t>(c) * k + q]);
+    o[q] = v;
+  }
+  return nullptr;
+}
+
+// maskedBelow(bits, wordsPerRow, mask, rows, count, bound, out) -> number written
+napi_value MaskedBelowNapi(napi_env env, napi_callback_info info) {
+  ARGS(7)
+  Typed bits, mask, rows, out;
+  int64_t words, count;
+  double boundD;
+  if (!GetTyped(env, argv[0], napi_uint32_array, "native.maskedBelow: bits must be a Uint32Array", &bits) ||
+      !GetInt(env, argv[1], &words) ||
+      !GetTyped(env, argv[2], napi_uint32_array, "native.maskedBelow: mask must be a Uint32Array", &mask) ||
+      !GetTyped(env, argv[3], napi_int32_array, "native.maskedBelow: rows must be an Int32Array", &rows) ||
+      !GetInt(env, argv[4], &count) || napi_get_value_double(env, argv[5], &boundD) != napi_ok ||
+      !GetTyped(env, argv[6], napi_int32_array, "native.maskedBelow: out must be an Int32Array", &out)) {
+    return nullptr;
+  }
+  // popcount < bound  <=>  popcount < ceil(bound) for integer popcounts.
+  const int64_t bound = boundD > 1e9 ? INT64_MAX : boundD < -1e9 ? INT64_MIN : static_cast<int64_t>(std::ceil(boundD));
+  const int chunks = ChunkCount(static_cast<int>(count), 4096);
+  std::vector<std::vector<int32_t>> parts(chunks);
+  const uint32_t* b = static_cast<const uint32_t*>(bits.data);
+  const uint32_t* m = static_cast<const uint32_t*>(mask.data);
+  const int32_t* r = static_cast<const int32_t*>(rows.data);
+  const bool avx = HasAvx512();
+  g_pool->ParallelFor(chunks, [&](int c) {
+    const int r0 = static_cast<int>(count * c / chunks);
+    const int r1 = static_cast<int>(count * (c + 1) / chunks);
+#ifdef MEMONET_X86
+    if (avx) {
+      BelowAvx512(b, static_cast<int>(words), m, r, r0, r1, bound, parts[c]);
+      return;
+    }
+#endif
+    (void)avx;
+    BelowPortable(b, static_cast<int>(words), m, r, r0, r1, bound, parts[c]);
+  });
+  int32_t* o = static_cast<int32_t*>(out.data);
+  size_t written = 0;
+  for (const auto& p : parts) {
+    for (int32_t v : p) {
+      if (written < out.length) o[written] = v;
+      written++;
+    }
+  }
+  return Num(env, static_cast<double>(std::min(written, out.length)));
+}
+
+napi_value InfoNapi(napi_env env, napi_callback_info) {
+  napi_value obj;
+  napi_create_object(env, &obj);
+  napi_value simd, threads;
+  napi_create_string_utf8(env, HasAvx512() ? "avx512-vpopcntdq" : "portable", NAPI_AUTO_LENGTH, &simd);
+  napi_create_int32(env, g_pool->size(), &threads);
+  napi_set_named_property(env, obj, "simd", simd);
+  napi_set_named_property(env, obj, "threads", threads);
+  return obj;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  if (g_pool == nullptr) g_pool = new Pool(ThreadCount());
+  napi_property_descriptor props[] = {
+      {"firstLayer", nullptr, FirstLayerNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maskedMinMany", nullptr, MaskedMinManyNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maskedBelow", nullptr, MaskedBelowNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, InfoNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,153 @@
+// The native backend: C++ kernels (native/kernels.cc, AVX-512 where the CPU has it, a thread
+// pool over all cores) built by scripts/build-native.mjs with node-gyp. Importing this module
+// registers the backend as "native" (priority above wasm); where the addon was not built or does
+// not load, "auto" falls back to WebAssembly.
+
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { registerBackend } from "../kernels/index.js";
+import { HeapWorkspace } from "../kernels/reference.js";
+import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../kernels/types.js";
+
+/** The functions the addon exports (see native/kernels.cc). */
+interface NativeAddon {
+  firstLayer(
+    x: Float32Array,
+    rows: number,
+    dim: number,
+    weightsT: Float32Array,
+    width: number,
+    bias: Float32Array,
+    outBits: Uint32Array | null,
+    wordsPerRow: number,
+    outValues: Float32Array | null,
+    outRowOffset: number,
+  ): void;
+  maskedMinMany(
+    bits: Uint32Array,
+    wordsPerRow: number,
+    masks: Uint32Array,
+    maskCount: number,
+    rows: Int32Array,
+    count: number,
+    stopAt: number,
+    out: Int32Array,
+  ): void;
+  maskedBelow(
+    bits: Uint32Array,
+    wordsPerRow: number,
+    mask: Uint32Array,
+    rows: Int32Array,
+    count: number,
+    bound: number,
+    out: Int32Array,
+  ): number;
+  info(): { simd: string; threads: number };
+}
+
+/** Path of the built addon, relative to this module (dist/src/node → native/build/Release). */
+export const NATIVE_ADDON_PATH = fileURLToPath(
+  new URL("../../../native/build/Release/memonet_native.node", import.meta.url),
+);
+
+function fail(kernel: string, message: string): never {
+  throw new RangeError(`native.${kernel}: ${message}`);
+}
+
+function checkRows(kernel: string, bits: BitMatrix, rows: Int32Array, count: number): void {
+  if (!Number.isInteger(count) || count < 0 || count > rows.length) {
+    fail(kernel, `count = ${count} is not an integer in [0, ${rows.length}]`);
+  }
+  for (let k = 0; k < count; k++) {
+    const r = rows[k];
+    if (r < 0 || r >= bits.rows)
+      fail(kernel, `rows[${k}] = ${r} is not a row of bits (0..${bits.rows - 1})`);
+  }
+}
+
+function checkLayer(kernel: string, x: Float32Array, rows: number, layer: DenseLayerT): void {
+  if (x.length < rows * layer.dim)
+    fail(kernel, `x has ${x.length} values, needs ${rows * layer.dim}`);
+  if (layer.weightsT.length < layer.dim * layer.width) fail(kernel, "weightsT is too short");
+  if (layer.bias.length < layer.width) fail(kernel, "bias is too short");
+}
+
+/** Loads the addon and wraps it as Kernels; throws when it is missing or does not load. */
+export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
+  if (!existsSync(path)) {
+    throw new Error(
+      `native backend: ${path} is not built (npm run build builds it where g++ works)`,
+    );
+  }
+  const addon = createRequire(import.meta.url)(path) as NativeAddon;
+  const stopBound = (v: number) =>
+    Number.isNaN(v) ? -(2 ** 31) : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.floor(v)));
+  const kernels: Kernels = {
+    name: `native`,
+    workspace: (): Workspace => new HeapWorkspace(),
+    thresholdLayer(x, rows, layer, out, outRowOffset) {
+      checkLayer("thresholdLayer", x, rows, layer);
+      if (out.data.length < (outRowOffset + rows) * out.wordsPerRow)
+        fail("thresholdLayer", "out is too short");
+      addon.firstLayer(
+        x,
+        rows,
+        layer.dim,
+        layer.weightsT,
+        layer.width,
+        layer.bias,
+        out.data,
+        out.wordsPerRow,
+        null,
+        outRowOffset,
+      );
+    },
+    reluLayer(x, rows, layer, out, outRowOffset) {
+      checkLayer("reluLayer", x, rows, layer);
+      if (out.length < (outRowOffset + rows) * layer.width) fail("reluLayer", "out is too short");
+      addon.firstLayer(
+        x,
+        rows,
+        layer.dim,
+        layer.weightsT,
+        layer.width,
+        layer.bias,
+        null,
+        0,
+        out,
+        outRowOffset,
+      );
+    },
+    maskedMin(bits, mask, rows, count, stopAt) {
+      const out = new Int32Array(1);
+      kernels.maskedMinMany(bits, mask, 1, rows, count, stopAt, out);
+      return out[0];
+    },
+    maskedMinMany(bits, masks, maskCount, rows, count, stopAt, out) {
+      checkRows("maskedMinMany", bits, rows, count);
+      if (masks.length < maskCount * bits.wordsPerRow) fail("maskedMinMany", "masks is too short");
+      if (out.length < maskCount) fail("maskedMinMany", "out is too short");
+      addon.maskedMinMany(
+        bits.data,
+        bits.wordsPerRow,
+        masks,
+        maskCount,
+        rows,
+        count,
+        stopBound(stopAt),
+        out,
+      );
+    },
+    maskedBelow(bits, mask, rows, count, bound, out) {
+      checkRows("maskedBelow", bits, rows, count);
+      if (mask.length < bits.wordsPerRow) fail("maskedBelow", "mask is too short");
+      if (Number.isNaN(bound)) return 0;
+      return addon.maskedBelow(bits.data, bits.wordsPerRow, mask, rows, count, bound, out);
+    },
+  };
+  const info = addon.info();
+  return { ...kernels, name: `native (${info.simd}, ${info.threads} threads)` };
+}
+
+registerBackend("native", 20, () => createNativeKernels());

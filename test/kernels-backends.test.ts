@@ -1,0 +1,177 @@
+// Every fast backend (wasm, native where it is built) against the reference, bit for bit,
+// including the batched maskedMinMany and whole models.
+
+import { test } from "node:test";
+import { spawnSync } from "node:child_process";
+import assert from "node:assert/strict";
+import { getKernels, availableBackends } from "../src/kernels/index.js";
+import { NATIVE_ADDON_PATH } from "../src/node/nativeKernels.js";
+import { existsSync } from "node:fs";
+import { referenceKernels } from "../src/kernels/reference.js";
+import { wordsPerRowFor, type BitMatrix, type Kernels } from "../src/kernels/types.js";
+import { Rng } from "../src/random/rng.js";
+import { makeRandomLabels } from "../src/data/generators.js";
+import { normalizeRadius } from "../src/data/preprocess.js";
+import { modelToJson } from "../src/interpolation/modelFile.js";
+import type { InterpolationModel } from "../src/interpolation/model.js";
+import { kernelLayout, sampleFirstLayer } from "../src/interpolation/firstLayer.js";
+import { fitNet } from "./helpers.js";
+
+const fast: Kernels[] = availableBackends()
+  .filter((b) => b !== "reference")
+  .map((b) => getKernels(b));
+
+function randomBits(rng: Rng, rows: number, bits: number, density: number): BitMatrix {
+  const wordsPerRow = wordsPerRowFor(bits);
+  const data = new Uint32Array(rows * wordsPerRow);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < bits; i++) {
+      if (rng.uniform() < density) data[r * wordsPerRow + (i >>> 5)] |= 1 << (i & 31);
+    }
+  }
+  return { rows, bits, wordsPerRow, data };
+}
+
+test(
+  "the native backend is chosen by auto where it is built",
+  { skip: !existsSync(NATIVE_ADDON_PATH) && "native kernels not built here" },
+  () => {
+    assert.ok(availableBackends().includes("native"), "native kernels are not built");
+    assert.match(getKernels("auto").name, /^native/);
+  },
+);
+
+test("maskedMinMany, maskedMin and maskedBelow equal the reference (1..20 masks)", () => {
+  const rng = new Rng(1);
+  for (const bits of [1, 33, 512, 1000, 1537]) {
+    const m = randomBits(rng, 300, bits, 0.5);
+    const words = m.wordsPerRow;
+    const rows = Int32Array.from(rng.permutation(300).subarray(0, 250));
+    for (const k of [1, 3, 8, 16, 20]) {
+      const masks = randomBits(rng, k, bits, 0.3).data;
+      for (const stopAt of [0, 5, -1, 1e9]) {
+        const want = new Int32Array(k);
+        referenceKernels.maskedMinMany(m, masks, k, rows, rows.length, stopAt, want);
+        for (const kernels of fast) {
+          const got = new Int32Array(k);
+          kernels.maskedMinMany(m, masks, k, rows, rows.length, stopAt, got);
+          if (stopAt < 0) assert.deepEqual(got, want, `${kernels.name} bits ${bits} k ${k}`);
+          for (let q = 0; q < k; q++) {
+            // With early stopping both report a value <= stopAt where the true minimum is.
+            if (want[q] <= stopAt) assert.ok(got[q] <= stopAt, kernels.name);
+            else assert.equal(got[q], want[q], `${kernels.name} bits ${bits} k ${k} q ${q}`);
+          }
+        }
+      }
+      const mask = masks.subarray(0, words);
+      for (const bound of [0, 1, 7.5, bits / 4, Infinity]) {
+        const want = new Int32Array(rows.length);
+        const wn = referenceKernels.maskedBelow(m, mask, rows, rows.length, bound, want);
+        for (const kernels of fast) {
+          const got = new Int32Array(rows.length);
+          const gn = kernels.maskedBelow(m, mask, rows, rows.length, bound, got);
+          assert.equal(gn, wn, `${kernels.name} below ${bound}`);
+          assert.deepEqual(got.subarray(0, gn), want.subarray(0, wn));
+          assert.equal(
+            kernels.maskedMin(m, mask, rows, rows.length, -1),
+            referenceKernels.maskedMin(m, mask, rows, rows.length, -1),
+          );
+        }
+      }
+    }
+  }
+});
+
+test("first layer: threshold bits and ReLU values equal the reference exactly", () => {
+  const rng = new Rng(2);
+  for (const [rows, dim, width] of [
+    [50, 1, 1],
+    [40, 3, 300],
+    [30, 784, 256],
+    [20, 784, 1000],
+    [9, 100, 5000],
+  ] as const) {
+    const x = new Float32Array(rows * dim);
+    for (let i = 0; i < x.length; i++)
+      x[i] = rng.uniform() < 0.3 ? 0 : rng.normal() * 10 ** (rng.below(6) - 3);
+    const layer = kernelLayout(sampleFirstLayer(dim, width, 0.7, rows));
+    const wpr = wordsPerRowFor(width);
+    const want: BitMatrix = {
+      rows,
+      bits: width,
+      wordsPerRow: wpr,
+      data: new Uint32Array(rows * wpr),
+    };
+    referenceKernels.thresholdLayer(x, rows, layer, want, 0);
+    const wantRelu = new Float32Array(rows * width);
+    referenceKernels.reluLayer(x, rows, layer, wantRelu, 0);
+    for (const kernels of fast) {
+      const got: BitMatrix = { ...want, data: new Uint32Array(rows * wpr).fill(0xffffffff) };
+      kernels.thresholdLayer(x, rows, layer, got, 0);
+      assert.deepEqual(got.data, want.data, `${kernels.name} ${rows}x${dim}->${width}`);
+      const relu = new Float32Array(rows * width);
+      kernels.reluLayer(x, rows, layer, relu, 0);
+      assert.deepEqual(
+        new Uint32Array(relu.buffer),
+        new Uint32Array(wantRelu.buffer),
+        kernels.name,
+      );
+    }
+  }
+});
+
+const noNative = { skip: !existsSync(NATIVE_ADDON_PATH) && "native kernels not built here" };
+
+test("native kernels reject bad row indices instead of reading out of bounds", noNative, () => {
+  const native = getKernels("native");
+  const m = randomBits(new Rng(3), 10, 64, 0.5);
+  assert.throws(
+    () => native.maskedMin(m, new Uint32Array(m.wordsPerRow), Int32Array.of(0, 10), 2, 0),
+    /native\.maskedMinMany: rows\[1\] = 10 is not a row of bits \(0\.\.9\)/,
+  );
+});
+
+test("whole models: every backend builds the bit-identical model", async () => {
+  const strip = (m: InterpolationModel) =>
+    modelToJson({
+      ...m,
+      info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" },
+    });
+  const ds = normalizeRadius(makeRandomLabels(2500, 30, 4, 6));
+  for (const params of [
+    { n: 1200, lambda: 0.5, seed: 1 },
+    { n: 600, lambda: 0, seed: 2, activation: "relu" as const },
+  ]) {
+    const want = strip((await fitNet(ds, params)).model);
+    for (const kernels of fast) {
+      assert.equal(strip((await fitNet(ds, params, kernels)).model), want, kernels.name);
+    }
+  }
+});
+
+test("native: the model is the same with 1, 2 and 3 threads", noNative, () => {
+  const dist = new URL("../src/", import.meta.url).href;
+  const script = `
+    import { createHash } from "node:crypto";
+    const { makeRandomLabels } = await import("${dist}data/generators.js");
+    const { normalizeRadius } = await import("${dist}data/preprocess.js");
+    const { fitModel } = await import("${dist}interpolation/fit.js");
+    const { modelToJson } = await import("${dist}interpolation/modelFile.js");
+    const { createNativeKernels } = await import("${dist}node/nativeKernels.js");
+    const ds = normalizeRadius(makeRandomLabels(3000, 20, 3, 11));
+    const m = fitModel(ds, { n: 900, lambda: 0.4, seed: 5 }, { kernels: createNativeKernels() });
+    const json = modelToJson({ ...m, info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" } });
+    console.log(createHash("sha256").update(json).digest("hex"));
+  `;
+  const hashes = [1, 2, 3].map((threads) => {
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      env: { ...process.env, MEMONET_THREADS: String(threads) },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  });
+  assert.match(hashes[0], /^[0-9a-f]{64}$/);
+  assert.equal(hashes[1], hashes[0]);
+  assert.equal(hashes[2], hashes[0]);
+});
