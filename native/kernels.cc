@@ -388,13 +388,19 @@ __attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void BelowAvx512(
   const int blocks = words / 16;
   for (int t = r0; t < r1; t++) {
     const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    // Partial counts only grow: stop a row once its count reaches the bound (every 2 blocks).
     __m512i acc = _mm512_setzero_si512();
+    int64_t c = 0;
     for (int b = 0; b < blocks; b++) {
       acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_and_si512(
                                       _mm512_loadu_si512(mask + 16 * b),
                                       _mm512_loadu_si512(row + 16 * b))));
+      if ((b & 1) == 1 || b + 1 == blocks) {
+        c = _mm512_reduce_add_epi64(acc);
+        if (c >= bound) break;
+      }
     }
-    if (_mm512_reduce_add_epi64(acc) < bound) out.push_back(rows[t]);
+    if (c < bound) out.push_back(rows[t]);
   }
 }
 #endif
@@ -405,6 +411,14 @@ void BelowPortable(const uint32_t* bits, int words, const uint32_t* mask, const 
     const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
     if (PopcountWords(mask, row, words) < bound) out.push_back(rows[t]);
   }
+}
+
+// Index of the first rows[t] outside [0, bitRows), or -1 when all are valid.
+int64_t FirstBadRow(const int32_t* rows, int64_t count, int64_t bitRows) {
+  for (int64_t t = 0; t < count; t++) {
+    if (rows[t] < 0 || rows[t] >= bitRows) return t;
+  }
+  return -1;
 }
 
 // Splits [0, count) into chunks of at least `minRows` rows, at most 4 per thread.
@@ -503,7 +517,9 @@ napi_value FirstLayerNapi(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// maskedMinMany(bits, wordsPerRow, masks, k, rows, count, stopAt, out Int32Array(k))
+// Both popcount kernels return -1 - t when rows[t] is not a row of bits (nothing computed).
+
+// maskedMinMany(bits, wordsPerRow, masks, k, rows, count, stopAt, out Int32Array(k)) -> 0
 napi_value MaskedMinManyNapi(napi_env env, napi_callback_info info) {
   ARGS(8)
   Typed bits, masks, rows, out;
@@ -517,6 +533,8 @@ napi_value MaskedMinManyNapi(napi_env env, napi_callback_info info) {
       !GetTyped(env, argv[7], napi_int32_array, "native.maskedMinMany: out must be an Int32Array", &out)) {
     return nullptr;
   }
+  const int64_t bad = FirstBadRow(static_cast<const int32_t*>(rows.data), count, bits.length / words);
+  if (bad >= 0) return Num(env, static_cast<double>(-1 - bad));
   const int chunks = ChunkCount(static_cast<int>(count), 2048);
   std::vector<int32_t> best(static_cast<size_t>(chunks) * k, 0x7fffffff);
   const uint32_t* b = static_cast<const uint32_t*>(bits.data);
@@ -550,7 +568,7 @@ napi_value MaskedMinManyNapi(napi_env env, napi_callback_info info) {
     for (int c = 0; c < chunks; c++) v = std::min(v, best[static_cast<size_t>(c) * k + q]);
     o[q] = v;
   }
-  return nullptr;
+  return Num(env, 0);
 }
 
 // maskedBelow(bits, wordsPerRow, mask, rows, count, bound, out) -> number written
@@ -567,9 +585,11 @@ napi_value MaskedBelowNapi(napi_env env, napi_callback_info info) {
       !GetTyped(env, argv[6], napi_int32_array, "native.maskedBelow: out must be an Int32Array", &out)) {
     return nullptr;
   }
+  const int64_t bad = FirstBadRow(static_cast<const int32_t*>(rows.data), count, bits.length / words);
+  if (bad >= 0) return Num(env, static_cast<double>(-1 - bad));
   // popcount < bound  <=>  popcount < ceil(bound) for integer popcounts.
   const int64_t bound = boundD > 1e9 ? INT64_MAX : boundD < -1e9 ? INT64_MIN : static_cast<int64_t>(std::ceil(boundD));
-  const int chunks = ChunkCount(static_cast<int>(count), 4096);
+  const int chunks = ChunkCount(static_cast<int>(count), 1024);
   std::vector<std::vector<int32_t>> parts(chunks);
   const uint32_t* b = static_cast<const uint32_t*>(bits.data);
   const uint32_t* m = static_cast<const uint32_t*>(mask.data);

@@ -129,6 +129,30 @@ test("native kernels reject bad row indices instead of reading out of bounds", n
     () => native.maskedMin(m, new Uint32Array(m.wordsPerRow), Int32Array.of(0, 10), 2, 0),
     /native\.maskedMinMany: rows\[1\] = 10 is not a row of bits \(0\.\.9\)/,
   );
+  assert.throws(
+    () =>
+      native.maskedBelow(
+        m,
+        new Uint32Array(m.wordsPerRow),
+        Int32Array.of(-1),
+        1,
+        3,
+        new Int32Array(1),
+      ),
+    /native\.maskedBelow: rows\[0\] = -1 is not a row of bits/,
+  );
+  assert.throws(
+    () =>
+      native.maskedBelow(
+        m,
+        new Uint32Array(m.wordsPerRow),
+        Int32Array.of(1),
+        2,
+        3,
+        new Int32Array(1),
+      ),
+    /native\.maskedBelow: count = 2 is not an integer in \[0, 1\]/,
+  );
 });
 
 test("whole models: every backend builds the bit-identical model", async () => {

@@ -33,7 +33,7 @@ interface NativeAddon {
     count: number,
     stopAt: number,
     out: Int32Array,
-  ): void;
+  ): number;
   maskedBelow(
     bits: Uint32Array,
     wordsPerRow: number,
@@ -55,15 +55,17 @@ function fail(kernel: string, message: string): never {
   throw new RangeError(`native.${kernel}: ${message}`);
 }
 
-function checkRows(kernel: string, bits: BitMatrix, rows: Int32Array, count: number): void {
+function checkCount(kernel: string, rows: Int32Array, count: number): void {
   if (!Number.isInteger(count) || count < 0 || count > rows.length) {
     fail(kernel, `count = ${count} is not an integer in [0, ${rows.length}]`);
   }
-  for (let k = 0; k < count; k++) {
-    const r = rows[k];
-    if (r < 0 || r >= bits.rows)
-      fail(kernel, `rows[${k}] = ${r} is not a row of bits (0..${bits.rows - 1})`);
-  }
+}
+
+/** Turns the addon's "-1 - t" (rows[t] is not a row of bits) into an error naming it. */
+function checkResult(kernel: string, result: number, bits: BitMatrix, rows: Int32Array): number {
+  if (result >= 0) return result;
+  const t = -1 - result;
+  fail(kernel, `rows[${t}] = ${rows[t]} is not a row of bits (0..${bits.rows - 1})`);
 }
 
 function checkLayer(kernel: string, x: Float32Array, rows: number, layer: DenseLayerT): void {
@@ -125,10 +127,10 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
       return out[0];
     },
     maskedMinMany(bits, masks, maskCount, rows, count, stopAt, out) {
-      checkRows("maskedMinMany", bits, rows, count);
+      checkCount("maskedMinMany", rows, count);
       if (masks.length < maskCount * bits.wordsPerRow) fail("maskedMinMany", "masks is too short");
       if (out.length < maskCount) fail("maskedMinMany", "out is too short");
-      addon.maskedMinMany(
+      const r = addon.maskedMinMany(
         bits.data,
         bits.wordsPerRow,
         masks,
@@ -138,12 +140,14 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
         stopBound(stopAt),
         out,
       );
+      checkResult("maskedMinMany", r, bits, rows);
     },
     maskedBelow(bits, mask, rows, count, bound, out) {
-      checkRows("maskedBelow", bits, rows, count);
+      checkCount("maskedBelow", rows, count);
       if (mask.length < bits.wordsPerRow) fail("maskedBelow", "mask is too short");
       if (Number.isNaN(bound)) return 0;
-      return addon.maskedBelow(bits.data, bits.wordsPerRow, mask, rows, count, bound, out);
+      const r = addon.maskedBelow(bits.data, bits.wordsPerRow, mask, rows, count, bound, out);
+      return checkResult("maskedBelow", r, bits, rows);
     },
   };
   const info = addon.info();

@@ -25,7 +25,8 @@ export class Rng {
   private s1: number;
   private s2: number;
   private s3: number;
-  private spareNormal: number | undefined;
+  /** The second deviate of the last polar-method pair, or NaN when there is none. */
+  private spareNormal = NaN;
 
   constructor(seed: number, ...stream: number[]) {
     for (const v of [seed, ...stream]) {
@@ -85,8 +86,8 @@ export class Rng {
   /** Standard normal deviate N(0, 1) (Marsaglia's polar method). */
   normal(): number {
     const spare = this.spareNormal;
-    if (spare !== undefined) {
-      this.spareNormal = undefined;
+    if (spare === spare) {
+      this.spareNormal = NaN;
       return spare;
     }
     for (;;) {
@@ -101,9 +102,24 @@ export class Rng {
     }
   }
 
-  /** Fills `out` with standard normal deviates, rounded to the array's precision. */
+  /**
+   * Fills `out` with standard normal deviates, rounded to the array's precision: the same values
+   * as calling normal() out.length times, generated a pair at a time.
+   */
   fillNormal(out: Float32Array | Float64Array): void {
-    for (let i = 0; i < out.length; i++) out[i] = this.normal();
+    let i = 0;
+    if (out.length > 0 && this.spareNormal === this.spareNormal) out[i++] = this.normal();
+    while (i + 1 < out.length) {
+      const u = 2 * this.uniform() - 1;
+      const v = 2 * this.uniform() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) {
+        const factor = Math.sqrt((-2 * portableLog(s)) / s);
+        out[i++] = u * factor;
+        out[i++] = v * factor;
+      }
+    }
+    if (i < out.length) out[i] = this.normal();
   }
 
   /** A uniformly random permutation of 0..length-1 (Fisher–Yates). */
