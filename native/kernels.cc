@@ -428,6 +428,95 @@ int ChunkCount(int count, int minRows) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Hyperplane sampling: a port of src/random/rng.ts (xoshiro128**, 53-bit uniforms, Marsaglia's
+// polar method with the portable logarithm of src/random/portableLog.ts) doing exactly the same
+// IEEE-754 double operations in the same order, so it continues a TypeScript stream bit for bit.
+
+struct RngState {
+  uint32_t s0, s1, s2, s3;
+  double spare;  // NaN when there is no pending deviate
+};
+
+inline uint32_t Rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+inline uint32_t NextUint32(RngState& r) {
+  const uint32_t result = Rotl(r.s1 * 5u, 7) * 9u;
+  const uint32_t t = r.s1 << 9;
+  r.s2 ^= r.s0;
+  r.s3 ^= r.s1;
+  r.s1 ^= r.s2;
+  r.s0 ^= r.s3;
+  r.s2 ^= t;
+  r.s3 = Rotl(r.s3, 11);
+  return result;
+}
+
+inline double Uniform(RngState& r) {
+  const double hi = static_cast<double>(NextUint32(r) >> 5);
+  const double lo = static_cast<double>(NextUint32(r) >> 6);
+  return (hi * 67108864.0 + lo) / 9007199254740992.0;
+}
+
+double PortableLog(double x) {
+  const double LN2_HI = 6.93147180369123816490e-1, LN2_LO = 1.90821492927058770002e-10;
+  const double LG1 = 6.666666666666735130e-1, LG2 = 3.999999999940941908e-1,
+               LG3 = 2.857142874366239149e-1, LG4 = 2.222219843214978396e-1,
+               LG5 = 1.818357216161805012e-1, LG6 = 1.531383769920937332e-1,
+               LG7 = 1.479819860511658591e-1;
+  const double SQRT_HALF = 0.7071067811865476;
+  if (!(x > 0)) return x == 0 ? -INFINITY : NAN;
+  if (x == INFINITY) return INFINITY;
+  int k = 0;
+  if (x < 2.2250738585072014e-308) {
+    x *= 18014398509481984.0;
+    k = -54;
+  }
+  uint64_t bitsX;
+  std::memcpy(&bitsX, &x, 8);
+  const uint32_t hi = static_cast<uint32_t>(bitsX >> 32);
+  k += static_cast<int>(hi >> 20) - 1023;
+  const uint64_t mBits = (static_cast<uint64_t>((hi & 0x000fffffu) | 0x3ff00000u) << 32) |
+                         (bitsX & 0xffffffffull);
+  double m;
+  std::memcpy(&m, &mBits, 8);
+  if (m > 2 * SQRT_HALF) {
+    m *= 0.5;
+    k += 1;
+  }
+  const double f = m - 1;
+  const double s = f / (2 + f);
+  const double z = s * s;
+  const double w = z * z;
+  const double t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const double t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  const double r = t2 + t1;
+  const double hfsq = 0.5 * f * f;
+  const double kd = static_cast<double>(k);
+  return kd * LN2_HI - (hfsq - (s * (hfsq + r) + kd * LN2_LO) - f);
+}
+
+inline double Normal(RngState& r) {
+  if (r.spare == r.spare) {
+    const double v = r.spare;
+    r.spare = NAN;
+    return v;
+  }
+  for (;;) {
+    const double u = 2 * Uniform(r) - 1;
+    const double v = 2 * Uniform(r) - 1;
+    const double s = u * u + v * v;
+    if (s > 0 && s < 1) {
+      const double factor = std::sqrt((-2 * PortableLog(s)) / s);
+      r.spare = v * factor;
+      return u * factor;
+    }
+  }
+}
+
+// sampleHyperplanes(state Float64Array(5), dim, count, lambda, weights Float32Array, bias Float32Array)
+napi_value SampleHyperplanesNapi(napi_env env, napi_callback_info info);
+
+// ---------------------------------------------------------------------------------------------
 // Node-API glue.
 
 struct Typed {
@@ -618,6 +707,40 @@ napi_value MaskedBelowNapi(napi_env env, napi_callback_info info) {
   return Num(env, static_cast<double>(std::min(written, out.length)));
 }
 
+napi_value SampleHyperplanesNapi(napi_env env, napi_callback_info info) {
+  ARGS(6)
+  Typed state, weights, bias;
+  int64_t dim, count;
+  double lambda;
+  if (!GetTyped(env, argv[0], napi_float64_array, "native.sampleHyperplanes: state must be a Float64Array", &state) ||
+      !GetInt(env, argv[1], &dim) || !GetInt(env, argv[2], &count) ||
+      napi_get_value_double(env, argv[3], &lambda) != napi_ok ||
+      !GetTyped(env, argv[4], napi_float32_array, "native.sampleHyperplanes: weights must be a Float32Array", &weights) ||
+      !GetTyped(env, argv[5], napi_float32_array, "native.sampleHyperplanes: bias must be a Float32Array", &bias)) {
+    return nullptr;
+  }
+  if (state.length < 5 || dim < 0 || count < 0 || weights.length < static_cast<size_t>(dim * count) ||
+      bias.length < static_cast<size_t>(count)) {
+    napi_throw_range_error(env, nullptr, "native.sampleHyperplanes: arrays too short for dim x count");
+    return nullptr;
+  }
+  double* st = static_cast<double*>(state.data);
+  RngState r{static_cast<uint32_t>(st[0]), static_cast<uint32_t>(st[1]), static_cast<uint32_t>(st[2]),
+             static_cast<uint32_t>(st[3]), st[4]};
+  float* w = static_cast<float*>(weights.data);
+  float* b = static_cast<float*>(bias.data);
+  for (int64_t i = 0; i < count; i++) {
+    for (int64_t j = 0; j < dim; j++) w[i * dim + j] = static_cast<float>(Normal(r));
+    b[i] = static_cast<float>(-lambda + (lambda - -lambda) * Uniform(r));
+  }
+  st[0] = r.s0;
+  st[1] = r.s1;
+  st[2] = r.s2;
+  st[3] = r.s3;
+  st[4] = r.spare;
+  return nullptr;
+}
+
 napi_value InfoNapi(napi_env env, napi_callback_info) {
   napi_value obj;
   napi_create_object(env, &obj);
@@ -635,6 +758,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"firstLayer", nullptr, FirstLayerNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedMinMany", nullptr, MaskedMinManyNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedBelow", nullptr, MaskedBelowNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sampleHyperplanes", nullptr, SampleHyperplanesNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, InfoNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

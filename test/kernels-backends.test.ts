@@ -14,7 +14,11 @@ import { makeRandomLabels } from "../src/data/generators.js";
 import { normalizeRadius } from "../src/data/preprocess.js";
 import { modelToJson } from "../src/interpolation/modelFile.js";
 import type { InterpolationModel } from "../src/interpolation/model.js";
-import { kernelLayout, sampleFirstLayer } from "../src/interpolation/firstLayer.js";
+import {
+  HyperplaneSampler,
+  kernelLayout,
+  sampleFirstLayer,
+} from "../src/interpolation/firstLayer.js";
 import { fitNet } from "./helpers.js";
 
 const fast: Kernels[] = availableBackends()
@@ -198,4 +202,24 @@ test("native: the model is the same with 1, 2 and 3 threads", noNative, () => {
   assert.match(hashes[0], /^[0-9a-f]{64}$/);
   assert.equal(hashes[1], hashes[0]);
   assert.equal(hashes[2], hashes[0]);
+});
+
+test("native hyperplane sampling continues the TypeScript stream bit for bit", noNative, () => {
+  const native = getKernels("native");
+  for (const [dim, widths, lambda, seed] of [
+    [784, [1, 7, 100], 0.5, 0],
+    [3, [1, 2, 3, 500], 1, 9],
+    [1, [5, 6], 0, 3],
+    [2, [999], 2.5, 12],
+  ] as const) {
+    const js = new HyperplaneSampler(dim, lambda, seed);
+    const fastSampler = new HyperplaneSampler(dim, lambda, seed, native);
+    for (const width of widths) {
+      // Growing in steps (as Algorithm 1 does) must give the same hyperplanes as one draw.
+      const a = js.layer(width);
+      const b = fastSampler.layer(width);
+      assert.deepEqual(b.weights, a.weights, `dim ${dim} width ${width}`);
+      assert.deepEqual(b.bias, a.bias, `dim ${dim} width ${width}`);
+    }
+  }
 });

@@ -32,6 +32,7 @@ export class HyperplaneSampler {
     readonly dim: number,
     readonly lambda: number,
     seed: number,
+    private readonly kernels?: Kernels,
   ) {
     this.rng = new Rng(seed, 1);
   }
@@ -43,6 +44,20 @@ export class HyperplaneSampler {
 
   /** Draws hyperplanes until `count` have been drawn. */
   drawUntil(count: number): void {
+    const sample = this.kernels?.sampleHyperplanes;
+    const missing = count - this.biases.length;
+    if (sample !== undefined && missing > 0) {
+      const weights = new Float32Array(missing * this.dim);
+      const bias = new Float32Array(missing);
+      const state = new Float64Array(5);
+      this.rng.saveState(state);
+      sample.call(this.kernels, state, this.dim, missing, this.lambda, weights, bias);
+      this.rng.loadState(state);
+      for (let i = 0; i < missing; i++) {
+        this.weightRows.push(weights.subarray(i * this.dim, (i + 1) * this.dim));
+        this.biases.push(bias[i]);
+      }
+    }
     while (this.biases.length < count) {
       const w = new Float32Array(this.dim);
       this.rng.fillNormal(w);
@@ -66,8 +81,9 @@ export function sampleFirstLayer(
   width: number,
   lambda: number,
   seed: number,
+  kernels?: Kernels,
 ): FirstLayer {
-  return new HyperplaneSampler(dim, lambda, seed).layer(width);
+  return new HyperplaneSampler(dim, lambda, seed, kernels).layer(width);
 }
 
 const transposed = new WeakMap<FirstLayer, DenseLayerT>();

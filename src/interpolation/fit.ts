@@ -84,7 +84,7 @@ function buildFirstLayer(
   problems: readonly number[],
   options: FitOptions,
 ): { layer: FirstLayer; acts: Activations; workspace: Workspace } {
-  const sampler = new HyperplaneSampler(ds.dim, params.lambda, params.seed);
+  const sampler = new HyperplaneSampler(ds.dim, params.lambda, params.seed, options.kernels);
   const firstLayerFor = (width: number) => {
     const layer = sampler.layer(width);
     const workspace = options.kernels.workspace();

@@ -96,6 +96,20 @@ export interface Kernels {
     out: Int32Array,
   ): void;
   /**
+   * Optional acceleration of first-layer sampling: continues the Rng stream whose state (see
+   * Rng.saveState) is in `state` (updated in place) exactly as HyperplaneSampler does in
+   * TypeScript — for each of `count` hyperplanes, `dim` normal deviates rounded to float32 into
+   * weights, then fround(uniformIn(−λ, λ)) into bias — giving bit-identical numbers.
+   */
+  sampleHyperplanes?(
+    state: Float64Array,
+    dim: number,
+    count: number,
+    lambda: number,
+    weights: Float32Array,
+    bias: Float32Array,
+  ): void;
+  /**
    * Writes to out[0..] (in order) those rows[k], k < count, with popcount(mask AND bits[rows[k]]) <
    * bound, and returns how many were written.
    */

@@ -43,6 +43,14 @@ interface NativeAddon {
     bound: number,
     out: Int32Array,
   ): number;
+  sampleHyperplanes(
+    state: Float64Array,
+    dim: number,
+    count: number,
+    lambda: number,
+    weights: Float32Array,
+    bias: Float32Array,
+  ): void;
   info(): { simd: string; threads: number };
 }
 
@@ -120,6 +128,9 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
         out,
         outRowOffset,
       );
+    },
+    sampleHyperplanes(state, dim, count, lambda, weights, bias) {
+      addon.sampleHyperplanes(state, dim, count, lambda, weights, bias);
     },
     maskedMin(bits, mask, rows, count, stopAt) {
       const out = new Int32Array(1);

@@ -46,6 +46,28 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /**
+   * Writes the generator state to out[0..4]: the four 32-bit state words (as unsigned integers)
+   * and the pending second normal deviate (NaN when none). With loadState, this lets another
+   * implementation of the same generator (e.g. native code) continue the stream.
+   */
+  saveState(out: Float64Array): void {
+    out[0] = this.s0 >>> 0;
+    out[1] = this.s1 >>> 0;
+    out[2] = this.s2 >>> 0;
+    out[3] = this.s3 >>> 0;
+    out[4] = this.spareNormal;
+  }
+
+  /** Restores a state written by saveState. */
+  loadState(state: Float64Array): void {
+    this.s0 = state[0] | 0;
+    this.s1 = state[1] | 0;
+    this.s2 = state[2] | 0;
+    this.s3 = state[3] | 0;
+    this.spareNormal = state[4];
+  }
+
   /** Next raw 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
