@@ -10,6 +10,8 @@ import {
   subset,
 } from "../src/data/preprocess.js";
 import { loadMnist } from "../src/node/loaders.js";
+import { getKernels } from "../src/kernels/index.js";
+import "../src/node/nativeKernels.js";
 import { fitNet } from "./helpers.js";
 
 test("MNIST 10 classes (3000-image subset): interpolates, per-class widths add up", async () => {
@@ -41,4 +43,14 @@ test("MNIST 1 vs 9 (2000-image subset): digit 1 is X⁻, the model interpolates"
   assert.equal(net.model.info.interpolates, true);
   assert.equal(await net.score(ds), 1);
   for (const row of net.model.subnetworks[0].candidates) assert.equal(ds.labels[row], 0);
+});
+
+test("Algorithm 1 on all of MNIST 1 vs 9 (14 835 images): interpolates, no pair set built", async () => {
+  const ds = normalizeRadius(
+    binarySubproblem(scalePixels(await loadMnist({ split: "all" })), "1", "9"),
+  );
+  const net = await fitNet(ds, { algorithm: 1, n: 0, lambda: 1, seed: 0 }, getKernels("auto"));
+  assert.equal(net.model.info.interpolates, true);
+  assert.equal(await net.score(ds), 1);
+  assert.ok(net.stats().firstLayerWidth > 32);
 });

@@ -109,10 +109,10 @@ function buildFirstLayer(
     let failure: string | undefined;
     for (const k of problems) {
       const [neg, pos] = splitRows(ds.labels, k, built.workspace);
-      const check = checkSeparation(built.acts.positive, neg, pos);
+      const check = checkSeparation(built.acts.positive, neg, pos, width < params.maxWidth);
       if (!check.separated) {
         failure =
-          `${check.unseparatedPairs} pairs of points are not separated by any of ${width} ` +
+          `${check.unseparatedPairs} pair(s) of points are not separated by any of ${width} ` +
           `hyperplanes, e.g. rows ${check.example[0]} and ${check.example[1]}`;
         break;
       }

@@ -22,12 +22,14 @@ export type SeparationCheck =
 /**
  * Checks, for every x⁻ in negativeRows and x⁺ in positiveRows, whether some hyperplane i has
  * Φ_i(x⁻) = 0 and Φ_i(x⁺) > 0, and returns the smallest prefix width that separates all pairs
- * (the maximum over pairs of the first separating index, plus one).
+ * (the maximum over pairs of the first separating index, plus one). With stopAtFirstFailure it
+ * returns at the first unseparated pair (unseparatedPairs is then 1).
  */
 export function checkSeparation(
   bits: BitMatrix,
   negativeRows: Int32Array,
   positiveRows: Int32Array,
+  stopAtFirstFailure = false,
 ): SeparationCheck {
   const words = bits.wordsPerRow;
   const data = bits.data;
@@ -44,6 +46,7 @@ export function checkSeparation(
       if (w === words) {
         if (unseparated === 0) example = [neg, pos];
         unseparated++;
+        if (stopAtFirstFailure) return { separated: false, unseparatedPairs: unseparated, example };
         continue;
       }
       const word = mask[w] & data[base + w];
