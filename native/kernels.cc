@@ -218,6 +218,65 @@ __attribute__((target("avx512f,avx512bw"))) void PreactTileAvx512(const LayerArg
     _mm512_mask_storeu_ps(z + 16 * v, m, _mm512_add_ps(acc[v], b));
   }
 }
+// Four rows × 64 neurons with all inputs (dense data): each weight vector is loaded once for the
+// four rows. Terms with x_j = 0 add fl(0 · w) = ±0, which changes no pre-activation's value (only
+// possibly the sign of an exact zero, which neither σ distinguishes), so the result equals the
+// sparse single-row path.
+__attribute__((target("avx512f,avx512bw"))) void PreactDense4x64Avx512(const LayerArgs& a,
+                                                                        const float* x0, int i0,
+                                                                        float* z /* [4][64] */) {
+  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00;
+  __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+  __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+  const float* x1 = x0 + a.dim;
+  const float* x2 = x1 + a.dim;
+  const float* x3 = x2 + a.dim;
+  for (int j = 0; j < a.dim; j++) {
+    const float* w = a.wT + static_cast<size_t>(j) * a.width + i0;
+    const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16),
+                 w2 = _mm512_loadu_ps(w + 32), w3 = _mm512_loadu_ps(w + 48);
+    __m512 xv = _mm512_set1_ps(x0[j]);
+    c00 = _mm512_add_ps(c00, _mm512_mul_ps(xv, w0));
+    c01 = _mm512_add_ps(c01, _mm512_mul_ps(xv, w1));
+    c02 = _mm512_add_ps(c02, _mm512_mul_ps(xv, w2));
+    c03 = _mm512_add_ps(c03, _mm512_mul_ps(xv, w3));
+    xv = _mm512_set1_ps(x1[j]);
+    c10 = _mm512_add_ps(c10, _mm512_mul_ps(xv, w0));
+    c11 = _mm512_add_ps(c11, _mm512_mul_ps(xv, w1));
+    c12 = _mm512_add_ps(c12, _mm512_mul_ps(xv, w2));
+    c13 = _mm512_add_ps(c13, _mm512_mul_ps(xv, w3));
+    xv = _mm512_set1_ps(x2[j]);
+    c20 = _mm512_add_ps(c20, _mm512_mul_ps(xv, w0));
+    c21 = _mm512_add_ps(c21, _mm512_mul_ps(xv, w1));
+    c22 = _mm512_add_ps(c22, _mm512_mul_ps(xv, w2));
+    c23 = _mm512_add_ps(c23, _mm512_mul_ps(xv, w3));
+    xv = _mm512_set1_ps(x3[j]);
+    c30 = _mm512_add_ps(c30, _mm512_mul_ps(xv, w0));
+    c31 = _mm512_add_ps(c31, _mm512_mul_ps(xv, w1));
+    c32 = _mm512_add_ps(c32, _mm512_mul_ps(xv, w2));
+    c33 = _mm512_add_ps(c33, _mm512_mul_ps(xv, w3));
+  }
+  const float* b = a.bias + i0;
+  const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32),
+               b3 = _mm512_loadu_ps(b + 48);
+  _mm512_storeu_ps(z + 0, _mm512_add_ps(c00, b0));
+  _mm512_storeu_ps(z + 16, _mm512_add_ps(c01, b1));
+  _mm512_storeu_ps(z + 32, _mm512_add_ps(c02, b2));
+  _mm512_storeu_ps(z + 48, _mm512_add_ps(c03, b3));
+  _mm512_storeu_ps(z + 64, _mm512_add_ps(c10, b0));
+  _mm512_storeu_ps(z + 80, _mm512_add_ps(c11, b1));
+  _mm512_storeu_ps(z + 96, _mm512_add_ps(c12, b2));
+  _mm512_storeu_ps(z + 112, _mm512_add_ps(c13, b3));
+  _mm512_storeu_ps(z + 128, _mm512_add_ps(c20, b0));
+  _mm512_storeu_ps(z + 144, _mm512_add_ps(c21, b1));
+  _mm512_storeu_ps(z + 160, _mm512_add_ps(c22, b2));
+  _mm512_storeu_ps(z + 176, _mm512_add_ps(c23, b3));
+  _mm512_storeu_ps(z + 192, _mm512_add_ps(c30, b0));
+  _mm512_storeu_ps(z + 208, _mm512_add_ps(c31, b1));
+  _mm512_storeu_ps(z + 224, _mm512_add_ps(c32, b2));
+  _mm512_storeu_ps(z + 240, _mm512_add_ps(c33, b3));
+}
 #endif
 
 // Runs the first layer on all rows; emit(row, i0, count, z) receives each tile's pre-activations.
@@ -240,7 +299,31 @@ void FirstLayer(const LayerArgs& a, Emit emit) {
       nzStart[r - r0 + 1] = static_cast<int>(nz.size());
     }
     alignas(64) float z[kTile];
-    for (int i0 = 0; i0 < a.width; i0 += kTile) {
+    int denseUntil = 0;  // neurons [0, denseUntil) already done by the dense path
+#ifdef MEMONET_X86
+    // Dense rows (at least half the inputs non-zero): 4 rows × 64 neurons share weight loads.
+    if (avx && r1 - r0 >= 4 && 2 * static_cast<size_t>(nz.size()) >= static_cast<size_t>(r1 - r0) * a.dim) {
+      alignas(64) float z4[4 * 64];
+      denseUntil = a.width - a.width % 64;
+      const int quads = (r1 - r0) / 4;
+      for (int i0 = 0; i0 < denseUntil; i0 += 64) {
+        for (int q = 0; q < quads; q++) {
+          const int r = r0 + 4 * q;
+          PreactDense4x64Avx512(a, a.x + static_cast<size_t>(r) * a.dim, i0, z4);
+          for (int k = 0; k < 4; k++) emit(r + k, i0, 64, z4 + 64 * k);
+        }
+        // Rows left over after the quads take the sparse path for this tile.
+        for (int r = r0 + 4 * quads; r < r1; r++) {
+          const float* xr = a.x + static_cast<size_t>(r) * a.dim;
+          const int* list = nz.data() + nzStart[r - r0];
+          const int nnz = nzStart[r - r0 + 1] - nzStart[r - r0];
+          PreactTileAvx512(a, list, nnz, xr, i0, 64, z);
+          emit(r, i0, 64, z);
+        }
+      }
+    }
+#endif
+    for (int i0 = denseUntil; i0 < a.width; i0 += kTile) {
       const int count = std::min(kTile, a.width - i0);
       for (int r = r0; r < r1; r++) {
         const float* xr = a.x + static_cast<size_t>(r) * a.dim;
