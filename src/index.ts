@@ -3,3 +3,28 @@
 export * from "./browser.js";
 export * from "./node/index.js";
 export { loadModel, saveModel } from "./node/modelStore.js";
+export { ExperimentError } from "./experiments/errors.js";
+export {
+  type ExperimentConfig,
+  type DatasetSpec,
+  type FigureSpec,
+  parseExperiment,
+} from "./experiments/config.js";
+export { listExperiments, loadExperiment, experimentsDirectory } from "./experiments/registry.js";
+export { type Trial, expandTrials, trialSeed } from "./experiments/grid.js";
+export {
+  runSweep,
+  type SweepOptions,
+  type SweepReport,
+  type SweepProgress,
+} from "./experiments/runner.js";
+export {
+  type ResultRow,
+  type ResultsFile,
+  readResults,
+  parseResults,
+  resultColumns,
+} from "./experiments/results.js";
+export { mergeResults, type MergeReport } from "./experiments/merge.js";
+export { type Shard, parseShard, shardFromEnv } from "./experiments/shard.js";
+export { writeReport, type Report } from "./plots/report.js";

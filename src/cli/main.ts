@@ -16,6 +16,8 @@ import {
   type DataOptions,
 } from "./dataOptions.js";
 import { runDemo } from "./demo.js";
+import { ExperimentError } from "../experiments/errors.js";
+import { registerExperimentCommands } from "./experimentCommands.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
 import { integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
 import { fitProgressBar } from "./progress.js";
@@ -222,10 +224,11 @@ function buildProgram(): Command {
     )
     .addOption(backendOption())
     .action((o: { backend: BackendChoice }) => runDemo(o.backend));
+  registerExperimentCommands(program);
   return program;
 }
 
-const USER_ERRORS = [DataError, OptionError, ModelFileError];
+const USER_ERRORS = [DataError, OptionError, ModelFileError, ExperimentError];
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
