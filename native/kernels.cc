@@ -488,6 +488,47 @@ __attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void BelowAvx512(
 }
 #endif
 
+// out[t] = 1 iff some mask q has popcount(mask_q AND row) < thr[q] (early exits both ways).
+void AnyBelowPortable(const uint32_t* bits, int words, const uint32_t* masks, const double* thr,
+                      int k, const int32_t* rows, int r0, int r1, uint8_t* out) {
+  for (int t = r0; t < r1; t++) {
+    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    uint8_t fired = 0;
+    for (int q = 0; q < k && !fired; q++) {
+      if (PopcountWords(masks + static_cast<size_t>(q) * words, row, words) < thr[q]) fired = 1;
+    }
+    out[t] = fired;
+  }
+}
+
+#ifdef MEMONET_X86
+__attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void AnyBelowAvx512(
+    const uint32_t* bits, int words, const uint32_t* masks, const double* thr, int k,
+    const int32_t* rows, int r0, int r1, uint8_t* out) {
+  const int blocks = words / 16;
+  for (int t = r0; t < r1; t++) {
+    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    uint8_t fired = 0;
+    for (int q = 0; q < k && !fired; q++) {
+      const uint32_t* mask = masks + static_cast<size_t>(q) * words;
+      __m512i acc = _mm512_setzero_si512();
+      double c = 0;
+      for (int b = 0; b < blocks; b++) {
+        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_and_si512(
+                                        _mm512_loadu_si512(mask + 16 * b),
+                                        _mm512_loadu_si512(row + 16 * b))));
+        if ((b & 1) == 1 || b + 1 == blocks) {
+          c = static_cast<double>(_mm512_reduce_add_epi64(acc));
+          if (c >= thr[q]) break;
+        }
+      }
+      if (c < thr[q]) fired = 1;
+    }
+    out[t] = fired;
+  }
+}
+#endif
+
 void BelowPortable(const uint32_t* bits, int words, const uint32_t* mask, const int32_t* rows,
                    int r0, int r1, int64_t bound, std::vector<int32_t>& out) {
   for (int t = r0; t < r1; t++) {
@@ -824,6 +865,51 @@ napi_value SampleHyperplanesNapi(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// maskedAnyBelow(bits, wordsPerRow, masks, thresholds Float64Array, k, rows, count, out Uint8Array)
+// -> 0, or -1 - t when rows[t] is not a row of bits.
+napi_value MaskedAnyBelowNapi(napi_env env, napi_callback_info info) {
+  ARGS(8)
+  Typed bits, masks, thr, rows, out;
+  int64_t words, k, count;
+  if (!GetTyped(env, argv[0], napi_uint32_array, "native.maskedAnyBelow: bits must be a Uint32Array", &bits) ||
+      !GetInt(env, argv[1], &words) ||
+      !GetTyped(env, argv[2], napi_uint32_array, "native.maskedAnyBelow: masks must be a Uint32Array", &masks) ||
+      !GetTyped(env, argv[3], napi_float64_array, "native.maskedAnyBelow: thresholds must be a Float64Array", &thr) ||
+      !GetInt(env, argv[4], &k) ||
+      !GetTyped(env, argv[5], napi_int32_array, "native.maskedAnyBelow: rows must be an Int32Array", &rows) ||
+      !GetInt(env, argv[6], &count) ||
+      !GetTyped(env, argv[7], napi_uint8_array, "native.maskedAnyBelow: out must be a Uint8Array", &out)) {
+    return nullptr;
+  }
+  if (masks.length < static_cast<size_t>(k * words) || thr.length < static_cast<size_t>(k) ||
+      rows.length < static_cast<size_t>(count) || out.length < static_cast<size_t>(count)) {
+    napi_throw_range_error(env, nullptr, "native.maskedAnyBelow: arrays too short");
+    return nullptr;
+  }
+  const int64_t bad = FirstBadRow(static_cast<const int32_t*>(rows.data), count, bits.length / words);
+  if (bad >= 0) return Num(env, static_cast<double>(-1 - bad));
+  const int chunks = ChunkCount(static_cast<int>(count), 64);
+  const bool avx = HasAvx512();
+  g_pool->ParallelFor(chunks, [&](int c) {
+    const int r0 = static_cast<int>(count * c / chunks);
+    const int r1 = static_cast<int>(count * (c + 1) / chunks);
+    const uint32_t* b = static_cast<const uint32_t*>(bits.data);
+    const uint32_t* m = static_cast<const uint32_t*>(masks.data);
+    const double* th = static_cast<const double*>(thr.data);
+    const int32_t* r = static_cast<const int32_t*>(rows.data);
+    uint8_t* o = static_cast<uint8_t*>(out.data);
+#ifdef MEMONET_X86
+    if (avx) {
+      AnyBelowAvx512(b, static_cast<int>(words), m, th, static_cast<int>(k), r, r0, r1, o);
+      return;
+    }
+#endif
+    (void)avx;
+    AnyBelowPortable(b, static_cast<int>(words), m, th, static_cast<int>(k), r, r0, r1, o);
+  });
+  return Num(env, 0);
+}
+
 napi_value InfoNapi(napi_env env, napi_callback_info) {
   napi_value obj;
   napi_create_object(env, &obj);
@@ -841,6 +927,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"firstLayer", nullptr, FirstLayerNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedMinMany", nullptr, MaskedMinManyNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedBelow", nullptr, MaskedBelowNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maskedAnyBelow", nullptr, MaskedAnyBelowNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sampleHyperplanes", nullptr, SampleHyperplanesNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, InfoNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

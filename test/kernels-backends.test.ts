@@ -19,6 +19,7 @@ import {
   kernelLayout,
   sampleFirstLayer,
 } from "../src/interpolation/firstLayer.js";
+import { predictRows } from "../src/interpolation/predict.js";
 import { fitNet } from "./helpers.js";
 
 const fast: Kernels[] = availableBackends()
@@ -221,5 +222,55 @@ test("native hyperplane sampling continues the TypeScript stream bit for bit", n
       assert.deepEqual(b.weights, a.weights, `dim ${dim} width ${width}`);
       assert.deepEqual(b.bias, a.bias, `dim ${dim} width ${width}`);
     }
+  }
+});
+
+test("predictions on new data (ambiguous rows included) are the same with every backend", async () => {
+  const train = normalizeRadius(makeRandomLabels(1500, 8, 5, 21));
+  const fresh = normalizeRadius(makeRandomLabels(2000, 8, 5, 22));
+  for (const params of [
+    { n: 300, lambda: 0.5, seed: 3 },
+    { n: 40, lambda: 0.2, seed: 4 },
+    { n: 200, lambda: 1, seed: 5, activation: "relu" as const },
+  ]) {
+    const net = await fitNet(train, params);
+    const want = predictRows(net.model, fresh.features, fresh.size, referenceKernels);
+    // Not a trivial case: many rows fire in no class or in several.
+    assert.ok(new Set(want).size === 5);
+    for (const kernels of fast) {
+      assert.deepEqual(
+        predictRows(net.model, fresh.features, fresh.size, kernels),
+        want,
+        kernels.name,
+      );
+    }
+  }
+});
+
+test("native maskedAnyBelow equals the per-neuron definition", noNative, () => {
+  const native = getKernels("native");
+  const rng = new Rng(8);
+  for (const bits of [64, 1000, 5000]) {
+    const m = randomBits(rng, 400, bits, 0.5);
+    const k = 5;
+    const masks = randomBits(rng, k, bits, 0.2).data;
+    // About 1.5 standard deviations below the mean popcount (0.1·bits): some rows fire, most not.
+    const typical = Math.round(0.1 * bits - 1.5 * Math.sqrt(0.09 * bits));
+    const thresholds = Float64Array.from({ length: k }, () => typical + 0.5 * rng.below(2));
+    const rows = Int32Array.from(rng.permutation(400));
+    const got = new Uint8Array(400);
+    native.maskedAnyBelow?.(m, masks, thresholds, k, rows, 400, got);
+    let fired = 0;
+    for (let t = 0; t < 400; t++) {
+      let want = 0;
+      for (let q = 0; q < k; q++) {
+        const mask = masks.subarray(q * m.wordsPerRow, (q + 1) * m.wordsPerRow);
+        if (referenceKernels.maskedMin(m, mask, Int32Array.of(rows[t]), 1, -1) < thresholds[q])
+          want = 1;
+      }
+      assert.equal(got[t], want, `bits ${bits} row ${t}`);
+      fired += want;
+    }
+    assert.ok(fired > 0 && fired < 400, `bits ${bits}: ${fired} fired`);
   }
 });

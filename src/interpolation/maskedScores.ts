@@ -5,6 +5,7 @@
 
 import type { BitMatrix, Kernels } from "../kernels/types.js";
 import type { Activations } from "./firstLayer.js";
+import { removeOrderedSubsequence } from "./rowLists.js";
 
 /** Masked inner products of one mask against many rows of Φ. */
 export interface MaskedScores {
@@ -23,6 +24,18 @@ export interface MaskedScores {
   ): void;
   /** Writes the rows with ⟨u, Φ(x)⟩ < bound to out and returns how many. */
   below(mask: Uint32Array, rows: Int32Array, count: number, bound: number, out: Int32Array): number;
+  /**
+   * out[t] = 1 when some mask q < maskCount has ⟨u_q, Φ(x_rows[t])⟩ < thresholds[q] (some
+   * neuron fires), else 0.
+   */
+  anyBelow(
+    masks: Uint32Array,
+    thresholds: Float64Array,
+    maskCount: number,
+    rows: Int32Array,
+    count: number,
+    out: Uint8Array,
+  ): void;
   /** ⟨u, Φ(x_row)⟩ exactly. */
   value(mask: Uint32Array, row: number): number;
 }
@@ -56,6 +69,13 @@ export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores 
       below: (mask, rows, count, bound, out) =>
         kernels.maskedBelow(bits, mask, rows, count, bound, out),
       value: (mask, row) => kernels.maskedMin(bits, mask, Int32Array.of(row), 1, -1),
+      anyBelow(masks, thresholds, maskCount, rows, count, out) {
+        if (kernels.maskedAnyBelow !== undefined) {
+          kernels.maskedAnyBelow(bits, masks, thresholds, maskCount, rows, count, out);
+        } else {
+          anyBelowByNeuron(this, words, masks, thresholds, maskCount, rows, count, out);
+        }
+      },
     };
   }
   const width = bits.bits;
@@ -101,5 +121,33 @@ export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores 
       return written;
     },
     value: (mask, row) => reluDot(mask, row, Infinity),
+    anyBelow(masks, thresholds, maskCount, rows, count, out) {
+      anyBelowByNeuron(this, words, masks, thresholds, maskCount, rows, count, out);
+    },
   };
+}
+
+/** anyBelow through one below() call per neuron over the rows that have not fired yet. */
+function anyBelowByNeuron(
+  scores: MaskedScores,
+  words: number,
+  masks: Uint32Array,
+  thresholds: Float64Array,
+  maskCount: number,
+  rows: Int32Array,
+  count: number,
+  out: Uint8Array,
+): void {
+  out.fill(0, 0, count);
+  const slot = new Map<number, number>();
+  for (let t = 0; t < count; t++) slot.set(rows[t], t);
+  const pending = rows.slice(0, count);
+  const hits = new Int32Array(count);
+  let pendingSize = count;
+  for (let q = 0; q < maskCount && pendingSize > 0; q++) {
+    const mask = masks.subarray(q * words, (q + 1) * words);
+    const h = scores.below(mask, pending, pendingSize, thresholds[q], hits);
+    for (let t = 0; t < h; t++) out[slot.get(hits[t]) ?? 0] = 1;
+    pendingSize = removeOrderedSubsequence(pending, pendingSize, hits, h);
+  }
 }

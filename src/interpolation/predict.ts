@@ -4,7 +4,6 @@ import type { Kernels, Workspace } from "../kernels/types.js";
 import { computeActivations } from "./firstLayer.js";
 import { maskedScores, type MaskedScores } from "./maskedScores.js";
 import type { InterpolationModel } from "./model.js";
-import { removeOrderedSubsequence } from "./rowLists.js";
 import type { SecondLayer } from "./secondLayer.js";
 
 const CHUNK_ROWS = 4096;
@@ -21,11 +20,13 @@ export function relativeMargin(
   scores: MaskedScores,
   row: number,
 ): number {
+  // Exact ⟨u_j, Φ(x)⟩ of all neurons at once: the minimum over the single row, never stopping.
+  const values = new Float64Array(layer.width);
+  scores.minMany(masks, layer.width, Int32Array.of(row), 1, -Infinity, values);
   let best = -Infinity;
   for (let j = 0; j < layer.width; j++) {
     const m = layer.thresholds[j];
-    const mask = masks.subarray(j * wordsPerRow, (j + 1) * wordsPerRow);
-    const margin = (m - scores.value(mask, row)) / m;
+    const margin = (m - values[j]) / m;
     if (margin > best) best = margin;
   }
   return best;
@@ -104,20 +105,16 @@ function predictChunk(
   const scores = maskedScores(acts, kernels);
   const firedCount = new Int32Array(count);
   const firedClass = new Int32Array(count).fill(-1);
-  const pending = parent.i32(count);
-  const hits = parent.i32(count);
+  const rows = parent.i32(count);
+  for (let r = 0; r < count; r++) rows[r] = r;
+  const fired = new Uint8Array(count);
   model.subnetworks.forEach((layer, k) => {
-    let pendingSize = count;
-    for (let r = 0; r < count; r++) pending[r] = r;
-    for (let j = 0; j < layer.width && pendingSize > 0; j++) {
-      const mask = masks[k].subarray(j * model.wordsPerRow, (j + 1) * model.wordsPerRow);
-      const h = scores.below(mask, pending, pendingSize, layer.thresholds[j], hits);
-      if (h === 0) continue;
-      for (let t = 0; t < h; t++) {
-        firedCount[hits[t]]++;
-        firedClass[hits[t]] = layer.classIndex;
+    scores.anyBelow(masks[k], layer.thresholds, layer.width, rows, count, fired);
+    for (let r = 0; r < count; r++) {
+      if (fired[r] === 1) {
+        firedCount[r]++;
+        firedClass[r] = layer.classIndex;
       }
-      pendingSize = removeOrderedSubsequence(pending, pendingSize, hits, h);
     }
   });
   const decided = new Int32Array(count);

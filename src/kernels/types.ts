@@ -96,6 +96,19 @@ export interface Kernels {
     out: Int32Array,
   ): void;
   /**
+   * Optional (prediction): out[t] = 1 if some mask q < maskCount has
+   * popcount(mask_q AND bits[rows[t]]) < thresholds[q], else 0, for t < count.
+   */
+  maskedAnyBelow?(
+    bits: BitMatrix,
+    masks: Uint32Array,
+    thresholds: Float64Array,
+    maskCount: number,
+    rows: Int32Array,
+    count: number,
+    out: Uint8Array,
+  ): void;
+  /**
    * Optional acceleration of first-layer sampling: continues the Rng stream whose state (see
    * Rng.saveState) is in `state` (updated in place) exactly as HyperplaneSampler does in
    * TypeScript — for each of `count` hyperplanes, `dim` normal deviates rounded to float32 into

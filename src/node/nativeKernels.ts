@@ -43,6 +43,16 @@ interface NativeAddon {
     bound: number,
     out: Int32Array,
   ): number;
+  maskedAnyBelow(
+    bits: Uint32Array,
+    wordsPerRow: number,
+    masks: Uint32Array,
+    thresholds: Float64Array,
+    maskCount: number,
+    rows: Int32Array,
+    count: number,
+    out: Uint8Array,
+  ): number;
   sampleHyperplanes(
     state: Float64Array,
     dim: number,
@@ -128,6 +138,20 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
         out,
         outRowOffset,
       );
+    },
+    maskedAnyBelow(bits, masks, thresholds, maskCount, rows, count, out) {
+      checkCount("maskedAnyBelow", rows, count);
+      const r = addon.maskedAnyBelow(
+        bits.data,
+        bits.wordsPerRow,
+        masks,
+        thresholds,
+        maskCount,
+        rows,
+        count,
+        out,
+      );
+      checkResult("maskedAnyBelow", r, bits, rows);
     },
     sampleHyperplanes(state, dim, count, lambda, weights, bias) {
       addon.sampleHyperplanes(state, dim, count, lambda, weights, bias);
