@@ -191,3 +191,13 @@ test("checkDisjointClasses finds identical rows with different labels by hashing
   assert.deepEqual(findClassConflicts(withDup), [{ first: 123, second: 50000 }]);
   assert.throws(() => checkDisjointClasses(withDup), /big: points 123 and 50000 \(0-based rows\)/);
 });
+
+test("scalePixels and normalizeRadius in place give the same numbers as the copies", () => {
+  const ds = makeRandomLabels(500, 7, 3, 5);
+  const copy = normalizeRadius(scalePixels(ds, 3), 2);
+  const own = makeDataset("own", ds.features.slice(), ds.dim, ds.labels.slice(), ds.classNames);
+  const same = normalizeRadius(scalePixels(own, 3, { inPlace: true }), 2, { inPlace: true });
+  assert.equal(same, own);
+  assert.deepEqual(same.features, copy.features);
+  assert.notDeepEqual(ds.features, copy.features);
+});

@@ -39,13 +39,26 @@ export function scaleFeatures(ds: Dataset, factor: number, name = ds.name): Data
   return makeDataset(name, out, ds.dim, ds.labels.slice(), ds.classNames);
 }
 
+/**
+ * Options of the scaling functions. inPlace: overwrite ds.features and return ds itself instead
+ * of a copy — the same numbers without a second copy of a large data set (e.g. 220 MB for MNIST).
+ */
+export interface ScaleOptions {
+  readonly inPlace?: boolean;
+}
+
 /** Maps pixel values 0..max to [0, 1] by dividing every feature by `max` (> 0, default 255). */
-export function scalePixels(ds: Dataset, max = 255): Dataset {
+export function scalePixels(ds: Dataset, max = 255, options: ScaleOptions = {}): Dataset {
   if (!(max > 0) || !Number.isFinite(max)) {
     throw new DataError(`${ds.name}: pixel maximum must be a positive number, got ${max}`);
   }
-  const out = new Float32Array(ds.features.length);
-  for (let i = 0; i < out.length; i++) out[i] = ds.features[i] / max;
+  const f = ds.features;
+  if (options.inPlace) {
+    for (let i = 0; i < f.length; i++) f[i] = f[i] / max;
+    return ds;
+  }
+  const out = new Float32Array(f.length);
+  for (let i = 0; i < out.length; i++) out[i] = f[i] / max;
   return makeDataset(ds.name, out, ds.dim, ds.labels.slice(), ds.classNames);
 }
 
@@ -53,7 +66,7 @@ export function scalePixels(ds: Dataset, max = 255): Dataset {
  * Scales all points by R / max‖x‖₂ so that the radius becomes `r` (default 1, up to float32
  * rounding). DataError if every point is 0 or the radius is not finite.
  */
-export function normalizeRadius(ds: Dataset, r = 1): Dataset {
+export function normalizeRadius(ds: Dataset, r = 1, options: ScaleOptions = {}): Dataset {
   if (!(r > 0) || !Number.isFinite(r)) {
     throw new DataError(`${ds.name}: target radius must be a positive number, got ${r}`);
   }
@@ -65,6 +78,12 @@ export function normalizeRadius(ds: Dataset, r = 1): Dataset {
     throw new DataError(
       `${ds.name}: cannot normalize the radius: it is ${current} (run checkFinite)`,
     );
+  }
+  if (options.inPlace) {
+    const factor = r / current;
+    const f = ds.features;
+    for (let i = 0; i < f.length; i++) f[i] = f[i] * factor;
+    return ds;
   }
   return scaleFeatures(ds, r / current);
 }
