@@ -36,3 +36,4 @@ export {
 } from "./interpolation/modelFile.js";
 export { type Activation, type FirstLayer, sampleFirstLayer } from "./interpolation/firstLayer.js";
 export type { SecondLayer } from "./interpolation/secondLayer.js";
+export * from "./memorization/index.js";

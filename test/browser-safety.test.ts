@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const src = fileURLToPath(new URL("../../src/", import.meta.url));
-const BROWSER_SAFE = ["interpolation", "random", "kernels", "data", "util"];
+const BROWSER_SAFE = ["interpolation", "random", "kernels", "data", "util", "memorization"];
 const NODE_ONLY =
   /from\s+"(node:[^"]+|fs|path|os|zlib|worker_threads|child_process|crypto)(\/[^"]*)?"|\bprocess\.|\bBuffer\b|\brequire\(/;
 

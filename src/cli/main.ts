@@ -18,6 +18,8 @@ import {
 import { runDemo } from "./demo.js";
 import { ExperimentError } from "../experiments/errors.js";
 import { registerExperimentCommands } from "./experimentCommands.js";
+import { registerMemorizeCommands, VerificationError } from "./memorizeCommands.js";
+import { NetworkFileError } from "../memorization/networkFile.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
 import { integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
 import { fitProgressBar } from "./progress.js";
@@ -225,10 +227,18 @@ function buildProgram(): Command {
     .addOption(backendOption())
     .action((o: { backend: BackendChoice }) => runDemo(o.backend));
   registerExperimentCommands(program);
+  registerMemorizeCommands(program);
   return program;
 }
 
-const USER_ERRORS = [DataError, OptionError, ModelFileError, ExperimentError];
+const USER_ERRORS = [
+  DataError,
+  OptionError,
+  ModelFileError,
+  ExperimentError,
+  NetworkFileError,
+  VerificationError,
+];
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
