@@ -2,7 +2,6 @@
 // recorded in issue 2 (NumPy/scikit-learn, OpenBLAS AVX-512, 2 threads, this 2-core machine).
 // Options: --seeds K (1 vs 9 width statistics over K seeds, default 5), --quick (fewer seeds).
 
-import { execSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { binarySubproblem, normalizeRadius, scalePixels } from "../src/data/preprocess.js";
@@ -13,6 +12,7 @@ import { getKernels } from "../src/kernels/index.js";
 import "../src/node/nativeKernels.js";
 import { loadMnist } from "../src/node/loaders.js";
 import { formatTable } from "../src/cli/format.js";
+import { currentCommit } from "./util.js";
 
 interface Reference {
   readonly problem: string;
@@ -42,16 +42,6 @@ const REFERENCES: readonly Reference[] = [
 function argValue(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function commit(): string {
-  try {
-    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] })
-      .toString()
-      .trim();
-  } catch {
-    return "unknown";
-  }
 }
 
 async function main(): Promise<void> {
@@ -139,7 +129,7 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         date: new Date().toISOString(),
-        commit: commit(),
+        commit: currentCommit(),
         cores: cpus().length,
         cpu: cpus()[0]?.model,
         backend: kernels.name,

@@ -19,6 +19,7 @@ import { memorize } from "../src/memorization/memorize.js";
 import { problemFromDataset } from "../src/memorization/problem.js";
 import { verifyNetwork } from "../src/memorization/verify.js";
 import { loadMnist } from "../src/node/loaders.js";
+import { powerLawExponent } from "./util.js";
 
 interface Row {
   readonly data: string;
@@ -78,21 +79,6 @@ function runOne(ds: Dataset, loadSeconds: number, targetSeconds: number | null):
   };
 }
 
-/** Least-squares slope of log y against log x. */
-function exponent(xs: readonly number[], ys: readonly number[]): number {
-  const lx = xs.map(Math.log);
-  const ly = ys.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0;
-  let den = 0;
-  lx.forEach((x, i) => {
-    num += (x - mx) * (ly[i] - my);
-    den += (x - mx) ** 2;
-  });
-  return num / den;
-}
-
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
   const rows: Row[] = [];
@@ -115,11 +101,11 @@ async function main(): Promise<void> {
   const random = rows.slice(1);
   const fit = {
     sizes: random.map((r) => r.N),
-    paper: exponent(
+    paper: powerLawExponent(
       random.map((r) => r.N),
       random.map((r) => r.paperSplitParameters),
     ),
-    optimal: exponent(
+    optimal: powerLawExponent(
       random.map((r) => r.N),
       random.map((r) => r.optimalSplitParameters),
     ),

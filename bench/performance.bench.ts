@@ -4,11 +4,12 @@
 //   node dist/bench/performance.bench.js [--only NAME] [--skip-long]
 // Writes bench/results/performance.json (with the machine and the commit).
 
-import { execSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { formatTable } from "../src/cli/format.js";
+import { currentCommit } from "./util.js";
 
 interface Case {
   readonly name: string;
@@ -146,16 +147,6 @@ async function runCase(name: string): Promise<void> {
   console.log(JSON.stringify({ ...result, rssMB, backend: kernels.name }));
 }
 
-function commit(): string {
-  try {
-    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] })
-      .toString()
-      .trim();
-  } catch {
-    return "unknown";
-  }
-}
-
 async function main(): Promise<void> {
   const caseArg = process.argv.indexOf("--case");
   if (caseArg >= 0) return runCase(process.argv[caseArg + 1]);
@@ -206,7 +197,7 @@ async function main(): Promise<void> {
     ]);
   }
   console.log(
-    `memonet performance benchmark: ${cpus().length} cores, ${cpus()[0]?.model ?? "?"}, commit ${commit()}`,
+    `memonet performance benchmark: ${cpus().length} cores, ${cpus()[0]?.model ?? "?"}, commit ${currentCommit()}`,
   );
   console.log(
     formatTable(
@@ -220,7 +211,7 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         date: new Date().toISOString(),
-        commit: commit(),
+        commit: currentCommit(),
         cores: cpus().length,
         cpu: cpus()[0]?.model,
         results,

@@ -17,6 +17,7 @@ import "../src/node/nativeKernels.js";
 import { loadMnist } from "../src/node/loaders.js";
 import { Rng } from "../src/random/rng.js";
 import { formatTable } from "../src/cli/format.js";
+import { powerLawExponent } from "./util.js";
 
 interface Point {
   readonly x: number;
@@ -24,21 +25,6 @@ interface Point {
   readonly first: number;
   readonly second: number;
   readonly width: number;
-}
-
-/** Least-squares slope of log y on log x. */
-function exponent(xs: number[], ys: number[]): number {
-  const lx = xs.map(Math.log);
-  const ly = ys.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0;
-  let den = 0;
-  lx.forEach((v, i) => {
-    num += (v - mx) * (ly[i] - my);
-    den += (v - mx) ** 2;
-  });
-  return num / den;
 }
 
 const kernels = getKernels("auto");
@@ -87,15 +73,15 @@ async function main(): Promise<void> {
     return [
       name,
       pts.map((p) => `${p.x}: ${p.seconds.toFixed(2)} s`).join(", "),
-      exponent(
+      powerLawExponent(
         xs,
         pts.map((p) => p.seconds),
       ).toFixed(2),
-      exponent(
+      powerLawExponent(
         xs,
         pts.map((p) => p.first),
       ).toFixed(2),
-      exponent(
+      powerLawExponent(
         xs,
         pts.map((p) => p.second),
       ).toFixed(2),
