@@ -3,6 +3,7 @@
 
 import type { Dataset } from "../data/dataset.js";
 import { DataError } from "../data/dataset.js";
+import { getKernels } from "../kernels/index.js";
 import type { Kernels } from "../kernels/types.js";
 import { fitModel, type FitProgress } from "./fit.js";
 import { modelStats, type FitParams, type InterpolationModel, type ModelStats } from "./model.js";
@@ -114,7 +115,6 @@ export class InterpolatingNetwork {
 
   private async resolveKernels(): Promise<Kernels> {
     if (this.kernels !== undefined) return this.kernels;
-    const { getKernels } = await import("../kernels/index.js");
     return getKernels("auto");
   }
 }

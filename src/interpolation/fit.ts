@@ -204,18 +204,11 @@ export function fitModel(
     // minimum over X⁺ and the test is strict), and fires on exactly the covered X⁻ points. So
     // covered points are right; an uncovered point fires nowhere and gets the fallback rule.
     let wrong = 0;
+    const masks = partial.subnetworks.map((s) => s.masks);
     for (const r of results) {
       for (const row of r.uncovered) {
-        if (mode === "binary") wrong++;
-        else if (
-          decideByMargin(
-            partial,
-            partial.subnetworks.map((s) => s.masks),
-            scores,
-            row,
-          ) !== ds.labels[row]
-        )
-          wrong++;
+        const predicted = mode === "binary" ? 1 : decideByMargin(partial, masks, scores, row);
+        if (predicted !== ds.labels[row]) wrong++;
       }
     }
     const fitSeconds = (performance.now() - t0) / 1000;
