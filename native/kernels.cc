@@ -552,6 +552,54 @@ int ChunkCount(int count, int minRows) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Algorithm 1's separation check: for pairs (x⁻, x⁺) the lowest neuron i with bit i of x⁻ clear
+// and bit i of x⁺ set. Returns the maximum of that index over all pairs and the number of pairs
+// without one (the first such pair in (negative, positive) order as an example).
+
+struct SeparationPart {
+  int64_t maxFirst = -1;
+  int64_t unseparated = 0;
+  int64_t exampleNeg = -1;  // index into the negative list
+  int64_t examplePos = -1;
+};
+
+// Lowest set bit of (~a & b) over `words` words, or -1.
+inline int64_t FirstSeparating(const uint32_t* a, const uint32_t* b, int words, int validBits) {
+  for (int w = 0; w < words; w += 2) {
+    const uint64_t av = static_cast<uint64_t>(a[w]) | (static_cast<uint64_t>(a[w + 1]) << 32);
+    const uint64_t bv = static_cast<uint64_t>(b[w]) | (static_cast<uint64_t>(b[w + 1]) << 32);
+    uint64_t m = ~av & bv;
+    if (m != 0) {
+      const int64_t i = 32LL * w + __builtin_ctzll(m);
+      return i < validBits ? i : -1;  // padding bits of b are 0, so this never triggers
+    }
+  }
+  return -1;
+}
+
+void SeparationRange(const uint32_t* bits, int words, int validBits, const int32_t* neg, int n0,
+                     int n1, const int32_t* pos, int posCount, bool stopAtFirst,
+                     const std::atomic<bool>& stop, SeparationPart& part) {
+  for (int a = n0; a < n1; a++) {
+    if (stopAtFirst && stop.load(std::memory_order_relaxed)) return;
+    const uint32_t* na = bits + static_cast<size_t>(neg[a]) * words;
+    for (int b = 0; b < posCount; b++) {
+      const int64_t f = FirstSeparating(na, bits + static_cast<size_t>(pos[b]) * words, words, validBits);
+      if (f < 0) {
+        if (part.unseparated == 0) {
+          part.exampleNeg = a;
+          part.examplePos = b;
+        }
+        part.unseparated++;
+        if (stopAtFirst) return;
+      } else if (f > part.maxFirst) {
+        part.maxFirst = f;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Hyperplane sampling: a port of src/random/rng.ts (xoshiro128**, 53-bit uniforms, Marsaglia's
 // polar method with the portable logarithm of src/random/portableLog.ts) doing exactly the same
 // IEEE-754 double operations in the same order, so it continues a TypeScript stream bit for bit.
@@ -910,6 +958,58 @@ napi_value MaskedAnyBelowNapi(napi_env env, napi_callback_info info) {
   return Num(env, 0);
 }
 
+// separation(bits, wordsPerRow, validBits, negRows, posRows, stopAtFirst, out Float64Array(4))
+// out = [maxFirst, unseparated, exampleNeg, examplePos] (indices into the row lists); returns 0,
+// or -1 - t when a row index is not a row of bits (t counts negRows then posRows).
+napi_value SeparationNapi(napi_env env, napi_callback_info info) {
+  ARGS(7)
+  Typed bits, neg, pos, out;
+  int64_t words, validBits;
+  bool stopAtFirst = false;
+  if (!GetTyped(env, argv[0], napi_uint32_array, "native.separation: bits must be a Uint32Array", &bits) ||
+      !GetInt(env, argv[1], &words) || !GetInt(env, argv[2], &validBits) ||
+      !GetTyped(env, argv[3], napi_int32_array, "native.separation: negative rows must be an Int32Array", &neg) ||
+      !GetTyped(env, argv[4], napi_int32_array, "native.separation: positive rows must be an Int32Array", &pos) ||
+      napi_get_value_bool(env, argv[5], &stopAtFirst) != napi_ok ||
+      !GetTyped(env, argv[6], napi_float64_array, "native.separation: out must be a Float64Array", &out)) {
+    return nullptr;
+  }
+  const int64_t bitRows = bits.length / words;
+  const int64_t badNeg = FirstBadRow(static_cast<const int32_t*>(neg.data), neg.length, bitRows);
+  if (badNeg >= 0) return Num(env, static_cast<double>(-1 - badNeg));
+  const int64_t badPos = FirstBadRow(static_cast<const int32_t*>(pos.data), pos.length, bitRows);
+  if (badPos >= 0) return Num(env, static_cast<double>(-1 - static_cast<int64_t>(neg.length) - badPos));
+  const int negCount = static_cast<int>(neg.length);
+  const int chunks = ChunkCount(negCount, 16);
+  std::vector<SeparationPart> parts(chunks);
+  std::atomic<bool> stop{false};
+  g_pool->ParallelFor(chunks, [&](int c) {
+    const int n0 = static_cast<int>(static_cast<int64_t>(negCount) * c / chunks);
+    const int n1 = static_cast<int>(static_cast<int64_t>(negCount) * (c + 1) / chunks);
+    SeparationRange(static_cast<const uint32_t*>(bits.data), static_cast<int>(words),
+                    static_cast<int>(validBits), static_cast<const int32_t*>(neg.data), n0, n1,
+                    static_cast<const int32_t*>(pos.data), static_cast<int>(pos.length),
+                    stopAtFirst, stop, parts[c]);
+    if (parts[c].unseparated > 0) stop.store(true, std::memory_order_relaxed);
+  });
+  // Chunks are in negative-row order: the first chunk with a failure holds the first example.
+  SeparationPart total;
+  for (const auto& p : parts) {
+    total.maxFirst = std::max(total.maxFirst, p.maxFirst);
+    if (p.unseparated > 0 && total.unseparated == 0) {
+      total.exampleNeg = p.exampleNeg;
+      total.examplePos = p.examplePos;
+    }
+    total.unseparated += p.unseparated;
+  }
+  double* o = static_cast<double*>(out.data);
+  o[0] = static_cast<double>(total.maxFirst);
+  o[1] = static_cast<double>(total.unseparated);
+  o[2] = static_cast<double>(total.exampleNeg);
+  o[3] = static_cast<double>(total.examplePos);
+  return Num(env, 0);
+}
+
 napi_value InfoNapi(napi_env env, napi_callback_info) {
   napi_value obj;
   napi_create_object(env, &obj);
@@ -927,6 +1027,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"firstLayer", nullptr, FirstLayerNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedMinMany", nullptr, MaskedMinManyNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedBelow", nullptr, MaskedBelowNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"separation", nullptr, SeparationNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedAnyBelow", nullptr, MaskedAnyBelowNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sampleHyperplanes", nullptr, SampleHyperplanesNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, InfoNapi, nullptr, nullptr, nullptr, napi_default, nullptr},

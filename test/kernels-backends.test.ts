@@ -20,6 +20,7 @@ import {
   sampleFirstLayer,
 } from "../src/interpolation/firstLayer.js";
 import { predictRows } from "../src/interpolation/predict.js";
+import { checkSeparation } from "../src/interpolation/separation.js";
 import { fitNet } from "./helpers.js";
 
 const fast: Kernels[] = availableBackends()
@@ -273,4 +274,40 @@ test("native maskedAnyBelow equals the per-neuron definition", noNative, () => {
     }
     assert.ok(fired > 0 && fired < 400, `bits ${bits}: ${fired} fired`);
   }
+});
+
+test("native separation check equals the TypeScript one (Algorithm 1)", noNative, () => {
+  const native = getKernels("native");
+  const rng = new Rng(13);
+  for (const [bits, density] of [
+    [40, 0.5],
+    [64, 0.05],
+    [700, 0.01],
+    [1100, 0.2],
+  ] as const) {
+    const m = randomBits(rng, 300, bits, density);
+    const perm = rng.permutation(300);
+    const neg = Int32Array.from(perm.subarray(0, 120));
+    const pos = Int32Array.from(perm.subarray(120));
+    const want = checkSeparation(m, neg, pos, false);
+    assert.deepEqual(checkSeparation(m, neg, pos, false, native), want, `bits ${bits}`);
+    const quick = checkSeparation(m, neg, pos, true, native);
+    assert.equal(quick.separated, want.separated);
+    if (!want.separated) assert.equal(quick.separated || quick.unseparatedPairs, 1);
+  }
+  // Fully separated case: every negative row 0, every positive row with bit 5 set.
+  const words = wordsPerRowFor(100);
+  const data = new Uint32Array(20 * words);
+  for (let r = 10; r < 20; r++) data[r * words] = 1 << 5;
+  const m: BitMatrix = { rows: 20, bits: 100, wordsPerRow: words, data };
+  const neg = Int32Array.from({ length: 10 }, (_, i) => i);
+  const pos = Int32Array.from({ length: 10 }, (_, i) => 10 + i);
+  assert.deepEqual(checkSeparation(m, neg, pos, false, native), {
+    separated: true,
+    requiredWidth: 6,
+  });
+  assert.throws(
+    () => checkSeparation(m, Int32Array.of(0), Int32Array.of(25), false, native),
+    /native\.separation: row 25 is not a row of bits/,
+  );
 });

@@ -109,7 +109,13 @@ function buildFirstLayer(
     let failure: string | undefined;
     for (const k of problems) {
       const [neg, pos] = splitRows(ds.labels, k, built.workspace);
-      const check = checkSeparation(built.acts.positive, neg, pos, width < params.maxWidth);
+      const check = checkSeparation(
+        built.acts.positive,
+        neg,
+        pos,
+        width < params.maxWidth,
+        options.kernels,
+      );
       if (!check.separated) {
         failure =
           `${check.unseparatedPairs} pair(s) of points are not separated by any of ${width} ` +

@@ -2,7 +2,7 @@
 // with Φ_i(x⁻) = 0 < Φ_i(x⁺)? Checked row by row through the masks u = 1[Φ(x⁻) = 0], without
 // materializing the N⁻ × N⁺ pair set.
 
-import type { BitMatrix } from "../kernels/types.js";
+import type { BitMatrix, Kernels } from "../kernels/types.js";
 import { invertRow } from "./maskedScores.js";
 
 /** Result of a separation check over the first `bits.bits` hyperplanes. */
@@ -23,14 +23,25 @@ export type SeparationCheck =
  * Checks, for every x⁻ in negativeRows and x⁺ in positiveRows, whether some hyperplane i has
  * Φ_i(x⁻) = 0 and Φ_i(x⁺) > 0, and returns the smallest prefix width that separates all pairs
  * (the maximum over pairs of the first separating index, plus one). With stopAtFirstFailure it
- * returns at the first unseparated pair (unseparatedPairs is then 1).
+ * returns at the first unseparated pair (unseparatedPairs is then 1; with a kernel's separation,
+ * the example may then be another unseparated pair). Uses kernels.separation when present.
  */
 export function checkSeparation(
   bits: BitMatrix,
   negativeRows: Int32Array,
   positiveRows: Int32Array,
   stopAtFirstFailure = false,
+  kernels?: Kernels,
 ): SeparationCheck {
+  const fast = kernels?.separation?.(bits, negativeRows, positiveRows, stopAtFirstFailure);
+  if (fast !== undefined) {
+    if (fast.unseparated === 0) return { separated: true, requiredWidth: fast.maxFirst + 1 };
+    return {
+      separated: false,
+      unseparatedPairs: stopAtFirstFailure ? 1 : fast.unseparated,
+      example: [negativeRows[fast.exampleNegative], positiveRows[fast.examplePositive]],
+    };
+  }
   const words = bits.wordsPerRow;
   const data = bits.data;
   const mask = new Uint32Array(words);

@@ -96,6 +96,19 @@ export interface Kernels {
     out: Int32Array,
   ): void;
   /**
+   * Optional (Algorithm 1): over pairs (negativeRows[a], positiveRows[b]), the lowest bit index i
+   * set in the positive row and clear in the negative one. Returns the maximum of that index over
+   * the pairs that have one (−1 if none), how many pairs have none, and the first such pair in
+   * (a, b) order as list indices (−1, −1 if none). With stopAtFirstFailure it may return as soon
+   * as a pair without one is found; then only `unseparated > 0` is meaningful.
+   */
+  separation?(
+    bits: BitMatrix,
+    negativeRows: Int32Array,
+    positiveRows: Int32Array,
+    stopAtFirstFailure: boolean,
+  ): { maxFirst: number; unseparated: number; exampleNegative: number; examplePositive: number };
+  /**
    * Optional (prediction): out[t] = 1 if some mask q < maskCount has
    * popcount(mask_q AND bits[rows[t]]) < thresholds[q], else 0, for t < count.
    */

@@ -43,6 +43,15 @@ interface NativeAddon {
     bound: number,
     out: Int32Array,
   ): number;
+  separation(
+    bits: Uint32Array,
+    wordsPerRow: number,
+    validBits: number,
+    negativeRows: Int32Array,
+    positiveRows: Int32Array,
+    stopAtFirstFailure: boolean,
+    out: Float64Array,
+  ): number;
   maskedAnyBelow(
     bits: Uint32Array,
     wordsPerRow: number,
@@ -138,6 +147,30 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
         out,
         outRowOffset,
       );
+    },
+    separation(bits, negativeRows, positiveRows, stopAtFirstFailure) {
+      const out = new Float64Array(4);
+      const r = addon.separation(
+        bits.data,
+        bits.wordsPerRow,
+        bits.bits,
+        negativeRows,
+        positiveRows,
+        stopAtFirstFailure,
+        out,
+      );
+      if (r < 0) {
+        const t = -1 - r;
+        const [list, k] =
+          t < negativeRows.length ? [negativeRows, t] : [positiveRows, t - negativeRows.length];
+        fail("separation", `row ${list[k]} is not a row of bits (0..${bits.rows - 1})`);
+      }
+      return {
+        maxFirst: out[0],
+        unseparated: out[1],
+        exampleNegative: out[2],
+        examplePositive: out[3],
+      };
     },
     maskedAnyBelow(bits, masks, thresholds, maskCount, rows, count, out) {
       checkCount("maskedAnyBelow", rows, count);
