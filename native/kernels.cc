@@ -465,25 +465,33 @@ __attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void MinManyGroupsAv
   }
 }
 
+// popcount(mask AND row) over `blocks` 512-bit blocks, stopping once the partial count reaches
+// `bound` (checked every 2 blocks; partial counts only grow). The result is < bound exactly when
+// the full count is.
+__attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) inline double PopcountUntilAvx512(
+    const uint32_t* mask, const uint32_t* row, int blocks, double bound) {
+  __m512i acc = _mm512_setzero_si512();
+  double c = 0;
+  for (int b = 0; b < blocks; b++) {
+    acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_and_si512(
+                                    _mm512_loadu_si512(mask + 16 * b), _mm512_loadu_si512(row + 16 * b))));
+    if ((b & 1) == 1 || b + 1 == blocks) {
+      c = static_cast<double>(_mm512_reduce_add_epi64(acc));
+      if (c >= bound) break;
+    }
+  }
+  return c;
+}
+
 __attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void BelowAvx512(
     const uint32_t* bits, int words, const uint32_t* mask, const int32_t* rows, int r0, int r1,
     int64_t bound, std::vector<int32_t>& out) {
   const int blocks = words / 16;
   for (int t = r0; t < r1; t++) {
     const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
-    // Partial counts only grow: stop a row once its count reaches the bound (every 2 blocks).
-    __m512i acc = _mm512_setzero_si512();
-    int64_t c = 0;
-    for (int b = 0; b < blocks; b++) {
-      acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_and_si512(
-                                      _mm512_loadu_si512(mask + 16 * b),
-                                      _mm512_loadu_si512(row + 16 * b))));
-      if ((b & 1) == 1 || b + 1 == blocks) {
-        c = _mm512_reduce_add_epi64(acc);
-        if (c >= bound) break;
-      }
+    if (PopcountUntilAvx512(mask, row, blocks, static_cast<double>(bound)) < bound) {
+      out.push_back(rows[t]);
     }
-    if (c < bound) out.push_back(rows[t]);
   }
 }
 #endif
@@ -511,18 +519,7 @@ __attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void AnyBelowAvx512(
     uint8_t fired = 0;
     for (int q = 0; q < k && !fired; q++) {
       const uint32_t* mask = masks + static_cast<size_t>(q) * words;
-      __m512i acc = _mm512_setzero_si512();
-      double c = 0;
-      for (int b = 0; b < blocks; b++) {
-        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_and_si512(
-                                        _mm512_loadu_si512(mask + 16 * b),
-                                        _mm512_loadu_si512(row + 16 * b))));
-        if ((b & 1) == 1 || b + 1 == blocks) {
-          c = static_cast<double>(_mm512_reduce_add_epi64(acc));
-          if (c >= thr[q]) break;
-        }
-      }
-      if (c < thr[q]) fired = 1;
+      if (PopcountUntilAvx512(mask, row, blocks, thr[q]) < thr[q]) fired = 1;
     }
     out[t] = fired;
   }
