@@ -10,6 +10,7 @@ import { getKernels } from "../src/kernels/index.js";
 import { referenceKernels } from "../src/kernels/reference.js";
 import type { BitMatrix, DenseLayerT, Kernels } from "../src/kernels/types.js";
 import { wordsPerRowFor } from "../src/kernels/types.js";
+import { Rng } from "../src/random/rng.js";
 
 const quick = process.argv.includes("--quick");
 const DIM = 784;
@@ -18,16 +19,10 @@ const WIDTH = 5000;
 const POP_ROWS = 63000;
 const POP_BITS = 1000;
 
-/** Seeded uniform generator in [0, 1) (mulberry32). */
+/** Seeded uniform numbers in [0, 1) from the project's Rng, so failures reproduce. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.uniform();
 }
 
 /** `rows` MNIST training images scaled to [0,1] then to max norm 1, or synthetic rows. */

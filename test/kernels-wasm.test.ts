@@ -7,17 +7,12 @@ import { availableBackends, getKernels } from "../src/kernels/index.js";
 import { referenceKernels } from "../src/kernels/reference.js";
 import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../src/kernels/types.js";
 import { wordsPerRowFor } from "../src/kernels/types.js";
+import { Rng } from "../src/random/rng.js";
 
-/** A small seeded generator (mulberry32) so failures reproduce. */
+/** Seeded uniform numbers in [0, 1) from the project's Rng, so failures reproduce. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.uniform();
 }
 
 const wasm: Kernels = getKernels("wasm");
