@@ -124,25 +124,11 @@ export class Rng {
     }
   }
 
-  /**
-   * Fills `out` with standard normal deviates, rounded to the array's precision: the same values
-   * as calling normal() out.length times, generated a pair at a time.
-   */
+  /** Fills `out` with standard normal deviates (the next out.length of normal()), rounded. */
   fillNormal(out: Float32Array | Float64Array): void {
-    let i = 0;
-    if (out.length > 0 && this.spareNormal === this.spareNormal) out[i++] = this.normal();
-    while (i + 1 < out.length) {
-      const u = 2 * this.uniform() - 1;
-      const v = 2 * this.uniform() - 1;
-      const s = u * u + v * v;
-      if (s > 0 && s < 1) {
-        const factor = Math.sqrt((-2 * portableLog(s)) / s);
-        out[i++] = u * factor;
-        out[i++] = v * factor;
-      }
-    }
-    if (i < out.length) out[i] = this.normal();
+    for (let i = 0; i < out.length; i++) out[i] = this.normal();
   }
+
 
   /** A uniformly random permutation of 0..length-1 (Fisher–Yates). */
   permutation(length: number): Int32Array {
