@@ -129,7 +129,6 @@ export class Rng {
     for (let i = 0; i < out.length; i++) out[i] = this.normal();
   }
 
-
   /** A uniformly random permutation of 0..length-1 (Fisher–Yates). */
   permutation(length: number): Int32Array {
     const p = new Int32Array(length);
