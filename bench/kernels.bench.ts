@@ -11,6 +11,7 @@ import { referenceKernels } from "../src/kernels/reference.js";
 import type { BitMatrix, DenseLayerT, Kernels } from "../src/kernels/types.js";
 import { wordsPerRowFor } from "../src/kernels/types.js";
 import { Rng } from "../src/random/rng.js";
+import { kernelLayout } from "../src/interpolation/firstLayer.js";
 
 const quick = process.argv.includes("--quick");
 const DIM = 784;
@@ -55,13 +56,13 @@ function loadInputs(rows: number): { x: Float32Array; source: string } {
 /** A first layer with N(0,1) weights and Unif[-1, 1] biases. */
 function randomLayer(dim: number, width: number): DenseLayerT {
   const random = rng(9);
-  const weightsT = new Float32Array(dim * width);
-  for (let i = 0; i < weightsT.length; i++) {
-    weightsT[i] = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const weights = new Float32Array(dim * width);
+  for (let i = 0; i < weights.length; i++) {
+    weights[i] = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   }
   const bias = new Float32Array(width);
   for (let i = 0; i < width; i++) bias[i] = 2 * random() - 1;
-  return { dim, width, weightsT, bias };
+  return kernelLayout({ dim, width, weights, bias });
 }
 
 /** Milliseconds that `run` takes: the best of `reps` runs. */

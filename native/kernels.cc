@@ -133,7 +133,8 @@ struct LayerArgs {
   const float* x;
   int rows;
   int dim;
-  const float* wT;
+  const float* w;   // W, width x dim (row-major)
+  const float* wT;  // W^T, dim x width; may be null where the row-group path runs (NeedsTranspose)
   int width;
   const float* bias;
 };
@@ -277,7 +278,217 @@ __attribute__((target("avx512f,avx512bw"))) void PreactDense4x64Avx512(const Lay
   _mm512_storeu_ps(z + 224, _mm512_add_ps(c32, b2));
   _mm512_storeu_ps(z + 240, _mm512_add_ps(c33, b3));
 }
+
+// Sparse rows in groups (AVX-512). kGroupRows rows of similar sparsity share each weight load:
+// for every column j where any row of the group is non-zero (the group's union, in increasing
+// order) the 64 weights W^T[j][i0..i0+63] are loaded once and multiplied by each row's x_j. A row
+// with x_j = 0 adds fl(0 · w) = ±0, which changes no pre-activation (see the dense path), so each
+// row's sum is exactly the sparse single-row sum. Rows are ordered by (non-zeros / 8, span of
+// their non-zero columns) before grouping, which keeps unions small (MNIST: about 1.5 times a
+// row's non-zeros); the order only decides which rows share loads, never a result.
+constexpr int kGroupRows = 4;
+constexpr int kGroupTile = 64;
+
+struct RowGroups {
+  std::vector<int> rows;    // kGroupRows per group, -1 pads the last group
+  std::vector<int> start;   // group g's union is cols[start[g] .. start[g+1])
+  std::vector<int> cols;    // union columns, increasing within a group
+  std::vector<float> vals;  // kGroupRows values per union column (0 where x_j = 0)
+};
+
+// Groups rows [r0, r1) of x.
+RowGroups GroupRows(const LayerArgs& a, int r0, int r1) {
+  const int n = r1 - r0;
+  std::vector<int> nzStart(n + 1, 0);
+  std::vector<int> nz;
+  for (int r = r0; r < r1; r++) {
+    const float* xr = a.x + static_cast<size_t>(r) * a.dim;
+    for (int j = 0; j < a.dim; j++) {
+      if (xr[j] != 0.0f) nz.push_back(j);
+    }
+    nzStart[r - r0 + 1] = static_cast<int>(nz.size());
+  }
+  std::vector<int64_t> key(n);
+  for (int t = 0; t < n; t++) {
+    const int count = nzStart[t + 1] - nzStart[t];
+    const int span = count > 0 ? nz[nzStart[t + 1] - 1] - nz[nzStart[t]] : 0;
+    key[t] = (static_cast<int64_t>(count / 8) << 32) | static_cast<int64_t>(span);
+  }
+  std::vector<int> order(n);
+  for (int t = 0; t < n; t++) order[t] = t;
+  std::sort(order.begin(), order.end(),
+            [&](int p, int q) { return key[p] < key[q] || (key[p] == key[q] && p < q); });
+
+  RowGroups g;
+  const int groups = (n + kGroupRows - 1) / kGroupRows;
+  g.rows.assign(static_cast<size_t>(groups) * kGroupRows, -1);
+  g.start.assign(groups + 1, 0);
+  g.cols.reserve(nz.size() * 2);
+  g.vals.reserve(nz.size() * 2 * kGroupRows);
+  for (int grp = 0; grp < groups; grp++) {
+    int pos[kGroupRows], end[kGroupRows];
+    const float* xr[kGroupRows];
+    for (int q = 0; q < kGroupRows; q++) {
+      const int t = grp * kGroupRows + q;
+      pos[q] = end[q] = 0;
+      xr[q] = nullptr;
+      if (t < n) {
+        g.rows[grp * kGroupRows + q] = r0 + order[t];
+        pos[q] = nzStart[order[t]];
+        end[q] = nzStart[order[t] + 1];
+        xr[q] = a.x + static_cast<size_t>(r0 + order[t]) * a.dim;
+      }
+    }
+    // Merge the rows' sorted column lists.
+    for (;;) {
+      int j = a.dim;
+      for (int q = 0; q < kGroupRows; q++) {
+        if (pos[q] < end[q]) j = std::min(j, nz[pos[q]]);
+      }
+      if (j == a.dim) break;
+      g.cols.push_back(j);
+      for (int q = 0; q < kGroupRows; q++) {
+        const bool has = pos[q] < end[q] && nz[pos[q]] == j;
+        g.vals.push_back(has ? xr[q][j] : 0.0f);
+        if (has) pos[q]++;
+      }
+    }
+    g.start[grp + 1] = static_cast<int>(g.cols.size());
+  }
+  return g;
+}
+
+// Packs neurons [i0, i0 + count) of W (row-major) as panel[j * 64 + c] = W[i0 + c][j], zero
+// for c >= count: the 64 weights of one input column are then one aligned 256-byte run.
+void PackPanel(const LayerArgs& a, int i0, int count, float* panel) {
+  std::memset(panel, 0, sizeof(float) * static_cast<size_t>(a.dim) * kGroupTile);
+  for (int c = 0; c < count; c++) {
+    const float* row = a.w + static_cast<size_t>(i0 + c) * a.dim;
+    for (int j = 0; j < a.dim; j++) panel[static_cast<size_t>(j) * kGroupTile + c] = row[j];
+  }
+}
+
+// Pre-activations of one group for the 64 neurons of `panel` (from i0): z[q * 64 + i].
+__attribute__((target("avx512f,avx512bw"))) void PreactGroupAvx512(const LayerArgs& a,
+                                                                    const RowGroups& g, int grp,
+                                                                    const float* panel, int i0,
+                                                                    int count, float* z) {
+  static_assert(kGroupRows == 4 && kGroupTile == 64, "the register tile below is 4 x 64");
+  __mmask16 m[4];
+  for (int v = 0; v < 4; v++) {
+    const int left = std::max(0, std::min(16, count - 16 * v));
+    m[v] = static_cast<__mmask16>(left == 16 ? 0xffff : (1u << left) - 1u);
+  }
+  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00;
+  __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+  __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+  const int* cols = g.cols.data();
+  const float* vals = g.vals.data();
+  for (int k = g.start[grp]; k < g.start[grp + 1]; k++) {
+    const float* w = panel + static_cast<size_t>(cols[k]) * kGroupTile;
+    const __m512 w0 = _mm512_load_ps(w), w1 = _mm512_load_ps(w + 16), w2 = _mm512_load_ps(w + 32),
+                 w3 = _mm512_load_ps(w + 48);
+    const float* xv = vals + static_cast<size_t>(k) * kGroupRows;
+    __m512 xq = _mm512_set1_ps(xv[0]);
+    c00 = _mm512_add_ps(c00, _mm512_mul_ps(xq, w0));
+    c01 = _mm512_add_ps(c01, _mm512_mul_ps(xq, w1));
+    c02 = _mm512_add_ps(c02, _mm512_mul_ps(xq, w2));
+    c03 = _mm512_add_ps(c03, _mm512_mul_ps(xq, w3));
+    xq = _mm512_set1_ps(xv[1]);
+    c10 = _mm512_add_ps(c10, _mm512_mul_ps(xq, w0));
+    c11 = _mm512_add_ps(c11, _mm512_mul_ps(xq, w1));
+    c12 = _mm512_add_ps(c12, _mm512_mul_ps(xq, w2));
+    c13 = _mm512_add_ps(c13, _mm512_mul_ps(xq, w3));
+    xq = _mm512_set1_ps(xv[2]);
+    c20 = _mm512_add_ps(c20, _mm512_mul_ps(xq, w0));
+    c21 = _mm512_add_ps(c21, _mm512_mul_ps(xq, w1));
+    c22 = _mm512_add_ps(c22, _mm512_mul_ps(xq, w2));
+    c23 = _mm512_add_ps(c23, _mm512_mul_ps(xq, w3));
+    xq = _mm512_set1_ps(xv[3]);
+    c30 = _mm512_add_ps(c30, _mm512_mul_ps(xq, w0));
+    c31 = _mm512_add_ps(c31, _mm512_mul_ps(xq, w1));
+    c32 = _mm512_add_ps(c32, _mm512_mul_ps(xq, w2));
+    c33 = _mm512_add_ps(c33, _mm512_mul_ps(xq, w3));
+  }
+  const float* b = a.bias + i0;
+  const __m512 b0 = _mm512_maskz_loadu_ps(m[0], b), b1 = _mm512_maskz_loadu_ps(m[1], b + 16),
+               b2 = _mm512_maskz_loadu_ps(m[2], b + 32), b3 = _mm512_maskz_loadu_ps(m[3], b + 48);
+  _mm512_storeu_ps(z + 0, _mm512_add_ps(c00, b0));
+  _mm512_storeu_ps(z + 16, _mm512_add_ps(c01, b1));
+  _mm512_storeu_ps(z + 32, _mm512_add_ps(c02, b2));
+  _mm512_storeu_ps(z + 48, _mm512_add_ps(c03, b3));
+  _mm512_storeu_ps(z + 64, _mm512_add_ps(c10, b0));
+  _mm512_storeu_ps(z + 80, _mm512_add_ps(c11, b1));
+  _mm512_storeu_ps(z + 96, _mm512_add_ps(c12, b2));
+  _mm512_storeu_ps(z + 112, _mm512_add_ps(c13, b3));
+  _mm512_storeu_ps(z + 128, _mm512_add_ps(c20, b0));
+  _mm512_storeu_ps(z + 144, _mm512_add_ps(c21, b1));
+  _mm512_storeu_ps(z + 160, _mm512_add_ps(c22, b2));
+  _mm512_storeu_ps(z + 176, _mm512_add_ps(c23, b3));
+  _mm512_storeu_ps(z + 192, _mm512_add_ps(c30, b0));
+  _mm512_storeu_ps(z + 208, _mm512_add_ps(c31, b1));
+  _mm512_storeu_ps(z + 224, _mm512_add_ps(c32, b2));
+  _mm512_storeu_ps(z + 240, _mm512_add_ps(c33, b3));
+}
+
 #endif
+
+
+#ifdef MEMONET_X86
+// The row-group path. Rows are grouped in blocks (in parallel); then each thread takes a
+// contiguous range of 64-neuron tiles (so threads rarely write the same cache line of a bit row),
+// packs each tile's panel from W and runs every group over it. W^T is not needed.
+template <typename Emit>
+void FirstLayerGrouped(const LayerArgs& a, Emit emit) {
+  constexpr int kRowsPerBlock = 1024;
+  const int blocks = (a.rows + kRowsPerBlock - 1) / kRowsPerBlock;
+  std::vector<RowGroups> grouped(blocks);
+  g_pool->ParallelFor(blocks, [&](int block) {
+    const int r0 = block * kRowsPerBlock;
+    grouped[block] = GroupRows(a, r0, std::min(a.rows, r0 + kRowsPerBlock));
+  });
+  const int tiles = (a.width + kGroupTile - 1) / kGroupTile;
+  const int parts = std::min(tiles, g_pool->size());
+  g_pool->ParallelFor(parts, [&](int part) {
+    float* panel = static_cast<float*>(
+        std::aligned_alloc(64, sizeof(float) * static_cast<size_t>(a.dim) * kGroupTile + 64));
+    alignas(64) float z[kGroupRows * kGroupTile];
+    const int t1 = static_cast<int>(static_cast<int64_t>(tiles) * (part + 1) / parts);
+    for (int t = static_cast<int>(static_cast<int64_t>(tiles) * part / parts); t < t1; t++) {
+      const int i0 = t * kGroupTile;
+      const int count = std::min(kGroupTile, a.width - i0);
+      PackPanel(a, i0, count, panel);
+      for (const RowGroups& g : grouped) {
+        const int groups = static_cast<int>(g.start.size()) - 1;
+        for (int grp = 0; grp < groups; grp++) {
+          PreactGroupAvx512(a, g, grp, panel, i0, count, z);
+          for (int q = 0; q < kGroupRows; q++) {
+            const int r = g.rows[static_cast<size_t>(grp) * kGroupRows + q];
+            if (r >= 0) emit(r, i0, count, z + q * kGroupTile);
+          }
+        }
+      }
+    }
+    std::free(panel);
+  });
+}
+#endif
+
+// Whether FirstLayer takes the row-group path (AVX-512 and fewer than half of the inputs of the
+// first 256 rows non-zero); every other path reads W^T.
+bool UsesRowGroups(const LayerArgs& a) {
+#ifdef MEMONET_X86
+  if (!HasAvx512()) return false;
+  const int sample = std::min(a.rows, 256);
+  int64_t nonZero = 0;
+  for (size_t t = 0; t < static_cast<size_t>(sample) * a.dim; t++) nonZero += a.x[t] != 0.0f;
+  return sample > 0 && 2 * nonZero < static_cast<int64_t>(sample) * a.dim;
+#else
+  (void)a;
+  return false;
+#endif
+}
 
 // Runs the first layer on all rows; emit(row, i0, count, z) receives each tile's pre-activations.
 template <typename Emit>
@@ -285,6 +496,12 @@ void FirstLayer(const LayerArgs& a, Emit emit) {
   constexpr int kRowsPerTask = 128;
   const int tasks = (a.rows + kRowsPerTask - 1) / kRowsPerTask;
   const bool avx = HasAvx512();
+#ifdef MEMONET_X86
+  if (UsesRowGroups(a)) {
+    FirstLayerGrouped(a, emit);
+    return;
+  }
+#endif
   g_pool->ParallelFor(tasks, [&](int task) {
     const int r0 = task * kRowsPerTask;
     const int r1 = std::min(a.rows, r0 + kRowsPerTask);
@@ -682,6 +899,77 @@ inline double Normal(RngState& r) {
   }
 }
 
+// One accepted pair of the polar method: u, v and s = u² + v².
+struct PolarPair {
+  double u, v, s;
+};
+
+// Draws the next polar pair (the loop of Normal() without the transform).
+inline PolarPair NextPolarPair(RngState& r) {
+  for (;;) {
+    const double u = 2 * Uniform(r) - 1;
+    const double v = 2 * Uniform(r) - 1;
+    const double s = u * u + v * v;
+    if (s > 0 && s < 1) return {u, v, s};
+  }
+}
+
+// count hyperplanes (dim normals, then the bias uniform, each) from the stream r, as the
+// one-at-a-time loop over Normal() and Uniform() would draw them. Per round of hyperplanes the
+// caller first draws the uniforms in stream order (which pairs are accepted, and the bias draws
+// between them: cheap, and inherently sequential), then the pool turns the accepted pairs into
+// normals (logarithm, square root, divisions: the costly part), with the same double operations.
+void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, float* w,
+                       float* b) {
+  constexpr int64_t kRound = 256;       // hyperplanes per round (bounds the pair buffer)
+  constexpr int64_t kPairsPerTask = 4096;
+  std::vector<PolarPair> pairs;
+  for (int64_t c0 = 0; c0 < count; c0 += kRound) {
+    const int64_t c1 = std::min(count, c0 + kRound);
+    const int64_t normals = (c1 - c0) * dim;
+    const bool spareFirst = normals > 0 && r.spare == r.spare;
+    pairs.clear();
+    bool pending = r.spare == r.spare;
+    for (int64_t i = c0; i < c1; i++) {
+      int64_t need = dim;
+      if (pending && need > 0) {
+        pending = false;
+        need--;
+      }
+      while (need > 0) {
+        pairs.push_back(NextPolarPair(r));
+        need -= 2;
+        if (need < 0) {
+          pending = true;
+          need = 0;
+        }
+      }
+      b[i] = static_cast<float>(-lambda + (lambda - -lambda) * Uniform(r));
+    }
+    if (normals == 0) continue;
+    float* out = w + c0 * dim;
+    const int64_t offset = spareFirst ? 1 : 0;
+    if (spareFirst) out[0] = static_cast<float>(r.spare);
+    const int64_t count2 = static_cast<int64_t>(pairs.size());
+    double lastV = NAN;
+    g_pool->ParallelFor(static_cast<int>((count2 + kPairsPerTask - 1) / kPairsPerTask), [&](int task) {
+      const int64_t p1 = std::min(count2, (task + 1) * kPairsPerTask);
+      for (int64_t p = task * kPairsPerTask; p < p1; p++) {
+        const PolarPair& q = pairs[p];
+        const double factor = std::sqrt((-2 * PortableLog(q.s)) / q.s);
+        const int64_t t = offset + 2 * p;
+        out[t] = static_cast<float>(q.u * factor);
+        if (t + 1 < normals) {
+          out[t + 1] = static_cast<float>(q.v * factor);
+        } else {
+          lastV = q.v * factor;  // the one pending deviate: only the last pair can leave it
+        }
+      }
+    });
+    r.spare = pending ? lastV : NAN;
+  }
+}
+
 // sampleHyperplanes(state Float64Array(5), dim, count, lambda, weights Float32Array, bias Float32Array)
 napi_value SampleHyperplanesNapi(napi_env env, napi_callback_info info);
 
@@ -730,49 +1018,90 @@ napi_value Num(napi_env env, double v) {
     return nullptr;                                                   \
   }
 
-// firstLayer(x, rows, dim, wT, width, bias, outBits|null, wordsPerRow, outValues|null, outRowOffset)
+// Sets bit i0 + i of the row `out` for each i < count with z[i] > 0 (bits start cleared).
+void SetPositiveBits(uint32_t* out, int i0, int count, const float* z) {
+  for (int i = 0; i < count; i++) {
+    if (z[i] > 0.0f) out[(i0 + i) >> 5] |= 1u << ((i0 + i) & 31);
+  }
+}
+
+#ifdef MEMONET_X86
+// The same, 16 neurons per compare; i0 must be a multiple of 16 (every tile width is), so each
+// 16-bit half-word of the row belongs to one call and is stored whole.
+__attribute__((target("avx512f,avx512bw"))) void SetPositiveBitsAvx512(uint32_t* out, int i0,
+                                                                        int count, const float* z) {
+  uint16_t* half = reinterpret_cast<uint16_t*>(out) + i0 / 16;
+  for (int v = 0; 16 * v < count; v++) {
+    const int left = std::min(16, count - 16 * v);
+    const __mmask16 valid = static_cast<__mmask16>(left == 16 ? 0xffff : (1u << left) - 1u);
+    const __mmask16 positive =
+        _mm512_mask_cmp_ps_mask(valid, _mm512_loadu_ps(z + 16 * v), _mm512_setzero_ps(), _CMP_GT_OQ);
+    const uint16_t h = static_cast<uint16_t>(positive);
+    std::memcpy(half + v, &h, sizeof h);
+  }
+}
+#endif
+
+// firstLayer(x, rows, dim, w, wT|null, width, bias, outBits|null, wordsPerRow, outValues|null,
+//            outRowOffset) -> 0, or 1 (nothing computed) when this data needs wT and it is null.
 napi_value FirstLayerNapi(napi_env env, napi_callback_info info) {
-  ARGS(10)
-  Typed x, wT, bias, bits, values;
+  ARGS(11)
+  Typed x, w, wT, bias, bits, values;
   int64_t rows, dim, width, words, offset;
   if (!GetTyped(env, argv[0], napi_float32_array, "native.firstLayer: x must be a Float32Array", &x) ||
       !GetInt(env, argv[1], &rows) || !GetInt(env, argv[2], &dim) ||
-      !GetTyped(env, argv[3], napi_float32_array, "native.firstLayer: weightsT must be a Float32Array", &wT) ||
-      !GetInt(env, argv[4], &width) ||
-      !GetTyped(env, argv[5], napi_float32_array, "native.firstLayer: bias must be a Float32Array", &bias) ||
-      !GetInt(env, argv[7], &words) || !GetInt(env, argv[9], &offset)) {
+      !GetTyped(env, argv[3], napi_float32_array, "native.firstLayer: weights must be a Float32Array", &w) ||
+      !GetInt(env, argv[5], &width) ||
+      !GetTyped(env, argv[6], napi_float32_array, "native.firstLayer: bias must be a Float32Array", &bias) ||
+      !GetInt(env, argv[8], &words) || !GetInt(env, argv[10], &offset)) {
     return nullptr;
   }
-  napi_valuetype t6, t8;
-  napi_typeof(env, argv[6], &t6);
-  napi_typeof(env, argv[8], &t8);
-  const bool wantBits = t6 != napi_null;
-  const bool wantValues = t8 != napi_null;
-  if (wantBits && !GetTyped(env, argv[6], napi_uint32_array, "native.firstLayer: out must be a Uint32Array", &bits)) return nullptr;
-  if (wantValues && !GetTyped(env, argv[8], napi_float32_array, "native.firstLayer: out must be a Float32Array", &values)) return nullptr;
+  napi_valuetype t4, t7, t9;
+  napi_typeof(env, argv[4], &t4);
+  napi_typeof(env, argv[7], &t7);
+  napi_typeof(env, argv[9], &t9);
+  const bool haveT = t4 != napi_null;
+  const bool wantBits = t7 != napi_null;
+  const bool wantValues = t9 != napi_null;
+  if (haveT && !GetTyped(env, argv[4], napi_float32_array, "native.firstLayer: weightsT must be a Float32Array", &wT)) return nullptr;
+  if (wantBits && !GetTyped(env, argv[7], napi_uint32_array, "native.firstLayer: out must be a Uint32Array", &bits)) return nullptr;
+  if (wantValues && !GetTyped(env, argv[9], napi_float32_array, "native.firstLayer: out must be a Float32Array", &values)) return nullptr;
   LayerArgs a{static_cast<const float*>(x.data), static_cast<int>(rows), static_cast<int>(dim),
-              static_cast<const float*>(wT.data), static_cast<int>(width),
-              static_cast<const float*>(bias.data)};
+              static_cast<const float*>(w.data), haveT ? static_cast<const float*>(wT.data) : nullptr,
+              static_cast<int>(width), static_cast<const float*>(bias.data)};
+  if (!haveT && !UsesRowGroups(a)) return Num(env, 1);
   uint32_t* outBits = static_cast<uint32_t*>(bits.data);
   float* outValues = static_cast<float*>(values.data);
   if (wantBits) {
-    for (int64_t r = 0; r < rows; r++) {
-      std::memset(outBits + (offset + r) * words, 0, sizeof(uint32_t) * words);
-    }
+    // Cleared in parallel: the first touch of fresh memory is costly, and this spreads it.
+    const int chunks = ChunkCount(static_cast<int>(rows), 1024);
+    g_pool->ParallelFor(chunks, [&](int c) {
+      const int64_t r0 = rows * c / chunks;
+      const int64_t r1 = rows * (c + 1) / chunks;
+      std::memset(outBits + (offset + r0) * words, 0, sizeof(uint32_t) * words * (r1 - r0));
+    });
   }
+  const bool avx = HasAvx512();
   FirstLayer(a, [&](int r, int i0, int count, const float* z) {
     if (wantBits) {
       uint32_t* out = outBits + static_cast<size_t>(offset + r) * words;
-      for (int i = 0; i < count; i++) {
-        if (z[i] > 0.0f) out[(i0 + i) >> 5] |= 1u << ((i0 + i) & 31);
+#ifdef MEMONET_X86
+      if (avx) {
+        SetPositiveBitsAvx512(out, i0, count, z);
+      } else {
+        SetPositiveBits(out, i0, count, z);
       }
+#else
+      (void)avx;
+      SetPositiveBits(out, i0, count, z);
+#endif
     }
     if (wantValues) {
       float* out = outValues + static_cast<size_t>(offset + r) * width + i0;
       for (int i = 0; i < count; i++) out[i] = z[i] > 0.0f ? z[i] : 0.0f;
     }
   });
-  return nullptr;
+  return Num(env, 0);
 }
 
 // Both popcount kernels return -1 - t when rows[t] is not a row of bits (nothing computed).
@@ -898,10 +1227,7 @@ napi_value SampleHyperplanesNapi(napi_env env, napi_callback_info info) {
              static_cast<uint32_t>(st[3]), st[4]};
   float* w = static_cast<float*>(weights.data);
   float* b = static_cast<float*>(bias.data);
-  for (int64_t i = 0; i < count; i++) {
-    for (int64_t j = 0; j < dim; j++) w[i * dim + j] = static_cast<float>(Normal(r));
-    b[i] = static_cast<float>(-lambda + (lambda - -lambda) * Uniform(r));
-  }
+  SampleHyperplanes(r, dim, count, lambda, w, b);
   st[0] = r.s0;
   st[1] = r.s1;
   st[2] = r.s2;

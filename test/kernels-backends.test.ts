@@ -90,16 +90,23 @@ test("maskedMinMany, maskedMin and maskedBelow equal the reference (1..20 masks)
 
 test("first layer: threshold bits and ReLU values equal the reference exactly", () => {
   const rng = new Rng(2);
-  for (const [rows, dim, width] of [
-    [50, 1, 1],
-    [40, 3, 300],
-    [30, 784, 256],
-    [20, 784, 1000],
-    [9, 100, 5000],
+  // Dense and sparse inputs (the native backend groups sparse rows: odd row counts, widths that
+  // are not multiples of 64, and more rows than one block of row groups are all covered).
+  for (const [rows, dim, width, zeros] of [
+    [50, 1, 1, 0.3],
+    [40, 3, 300, 0.3],
+    [30, 784, 256, 0.3],
+    [20, 784, 1000, 0.3],
+    [9, 100, 5000, 0.3],
+    [50, 1, 1, 0.9],
+    [7, 3, 300, 0.9],
+    [37, 784, 1000, 0.85],
+    [2051, 50, 70, 0.8],
+    [5, 100, 5000, 0.95],
   ] as const) {
     const x = new Float32Array(rows * dim);
     for (let i = 0; i < x.length; i++)
-      x[i] = rng.uniform() < 0.3 ? 0 : rng.normal() * 10 ** (rng.below(6) - 3);
+      x[i] = rng.uniform() < zeros ? 0 : rng.normal() * 10 ** (rng.below(6) - 3);
     const layer = kernelLayout(sampleFirstLayer(dim, width, 0.7, rows));
     const wpr = wordsPerRowFor(width);
     const want: BitMatrix = {
@@ -114,7 +121,7 @@ test("first layer: threshold bits and ReLU values equal the reference exactly", 
     for (const kernels of fast) {
       const got: BitMatrix = { ...want, data: new Uint32Array(rows * wpr).fill(0xffffffff) };
       kernels.thresholdLayer(x, rows, layer, got, 0);
-      assert.deepEqual(got.data, want.data, `${kernels.name} ${rows}x${dim}->${width}`);
+      assert.deepEqual(got.data, want.data, `${kernels.name} ${rows}x${dim}->${width} ${zeros}`);
       const relu = new Float32Array(rows * width);
       kernels.reluLayer(x, rows, layer, relu, 0);
       assert.deepEqual(
@@ -222,6 +229,9 @@ test("native hyperplane sampling continues the TypeScript stream bit for bit", n
       const b = fastSampler.layer(width);
       assert.deepEqual(b.weights, a.weights, `dim ${dim} width ${width}`);
       assert.deepEqual(b.bias, a.bias, `dim ${dim} width ${width}`);
+      const once = new HyperplaneSampler(dim, lambda, seed, native).layer(width);
+      assert.deepEqual(once.weights, a.weights, `dim ${dim} width ${width} in one draw`);
+      assert.deepEqual(once.bias, a.bias, `dim ${dim} width ${width} in one draw`);
     }
   }
 });

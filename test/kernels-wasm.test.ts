@@ -8,6 +8,7 @@ import { referenceKernels } from "../src/kernels/reference.js";
 import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../src/kernels/types.js";
 import { wordsPerRowFor } from "../src/kernels/types.js";
 import { Rng } from "../src/random/rng.js";
+import { kernelLayout } from "../src/interpolation/firstLayer.js";
 
 /** Seeded uniform numbers in [0, 1) from the project's Rng, so failures reproduce. */
 function rng(seed: number): () => number {
@@ -177,11 +178,11 @@ function randomValue(random: () => number): number {
 
 /** A random layer with the given shape (plain arrays). */
 function randomLayer(random: () => number, dim: number, width: number): DenseLayerT {
-  const weightsT = new Float32Array(dim * width);
-  for (let i = 0; i < weightsT.length; i++) weightsT[i] = randomValue(random);
+  const weights = new Float32Array(dim * width);
+  for (let i = 0; i < weights.length; i++) weights[i] = randomValue(random);
   const bias = new Float32Array(width);
   for (let i = 0; i < width; i++) bias[i] = randomValue(random) * 0.3;
-  return { dim, width, weightsT, bias };
+  return kernelLayout({ dim, width, weights, bias });
 }
 
 /** Random rows: a fraction `nonZero` of entries non-zero (uniform in (0,1] or signed values). */
@@ -238,6 +239,7 @@ test("thresholdLayer and reluLayer equal the reference bit for bit", () => {
         const ownLayer: DenseLayerT = {
           dim,
           width,
+          weights: inWorkspace(ws, layer.weights),
           weightsT: inWorkspace(ws, layer.weightsT),
           bias: inWorkspace(ws, layer.bias),
         };
@@ -282,6 +284,7 @@ test("first-layer kernels reject arrays that are too short, naming kernel and ba
   const layer: DenseLayerT = {
     dim: 4,
     width: 3,
+    weights: new Float32Array(12),
     weightsT: new Float32Array(12),
     bias: new Float32Array(3),
   };

@@ -25,8 +25,9 @@ export interface FirstLayer {
  */
 export class HyperplaneSampler {
   private readonly rng: Rng;
-  private readonly weightRows: Float32Array[] = [];
-  private readonly biases: number[] = [];
+  /** The hyperplanes drawn so far, in runs drawn together: W rows (row-major) and biases. */
+  private readonly runs: { weights: Float32Array; bias: Float32Array }[] = [];
+  private drawn = 0;
 
   constructor(
     readonly dim: number,
@@ -39,39 +40,58 @@ export class HyperplaneSampler {
 
   /** Number of hyperplanes drawn so far. */
   get count(): number {
-    return this.biases.length;
+    return this.drawn;
   }
 
   /** Draws hyperplanes until `count` have been drawn. */
   drawUntil(count: number): void {
+    const missing = count - this.drawn;
+    if (missing <= 0) return;
+    const weights = new Float32Array(missing * this.dim);
+    const bias = new Float32Array(missing);
     const sample = this.kernels?.sampleHyperplanes;
-    const missing = count - this.biases.length;
-    if (sample !== undefined && missing > 0) {
-      const weights = new Float32Array(missing * this.dim);
-      const bias = new Float32Array(missing);
+    if (sample !== undefined) {
       const state = new Float64Array(5);
       this.rng.saveState(state);
       sample.call(this.kernels, state, this.dim, missing, this.lambda, weights, bias);
       this.rng.loadState(state);
+    } else {
       for (let i = 0; i < missing; i++) {
-        this.weightRows.push(weights.subarray(i * this.dim, (i + 1) * this.dim));
-        this.biases.push(bias[i]);
+        this.rng.fillNormal(weights.subarray(i * this.dim, (i + 1) * this.dim));
+        bias[i] = this.rng.uniformIn(-this.lambda, this.lambda);
       }
     }
-    while (this.biases.length < count) {
-      const w = new Float32Array(this.dim);
-      this.rng.fillNormal(w);
-      this.weightRows.push(w);
-      this.biases.push(Math.fround(this.rng.uniformIn(-this.lambda, this.lambda)));
-    }
+    this.runs.push({ weights, bias });
+    this.drawn = count;
   }
 
-  /** The first `width` hyperplanes drawn, as a layer. */
+  /**
+   * The first `width` hyperplanes drawn, as a layer. Where one run of draws holds them all (always
+   * for Algorithm 2), the layer views that run's arrays instead of copying them.
+   */
   layer(width: number): FirstLayer {
     this.drawUntil(width);
-    const weights = new Float32Array(width * this.dim);
-    for (let i = 0; i < width; i++) weights.set(this.weightRows[i], i * this.dim);
-    return { dim: this.dim, width, weights, bias: Float32Array.from(this.biases.slice(0, width)) };
+    const { dim } = this;
+    const first = this.runs[0];
+    if (first !== undefined && first.bias.length >= width) {
+      return {
+        dim,
+        width,
+        weights: first.weights.subarray(0, width * dim),
+        bias: first.bias.subarray(0, width),
+      };
+    }
+    const weights = new Float32Array(width * dim);
+    const bias = new Float32Array(width);
+    let at = 0;
+    for (const run of this.runs) {
+      if (at >= width) break;
+      const take = Math.min(run.bias.length, width - at);
+      weights.set(run.weights.subarray(0, take * dim), at * dim);
+      bias.set(run.bias.subarray(0, take), at);
+      at += take;
+    }
+    return { dim, width, weights, bias };
   }
 }
 
@@ -86,19 +106,34 @@ export function sampleFirstLayer(
   return new HyperplaneSampler(dim, lambda, seed, kernels).layer(width);
 }
 
-const transposed = new WeakMap<FirstLayer, DenseLayerT>();
+const kernelLayouts = new WeakMap<FirstLayer, DenseLayerT>();
 
-/** The layer in kernel layout (W transposed), cached per layer object. */
+/** The layer as kernels read it (W^T computed on first access), cached per layer object. */
 export function kernelLayout(layer: FirstLayer): DenseLayerT {
-  let t = transposed.get(layer);
+  let t = kernelLayouts.get(layer);
   if (t === undefined) {
-    const { dim, width, weights } = layer;
-    const weightsT = new Float32Array(dim * width);
-    for (let i = 0; i < width; i++) {
-      for (let j = 0; j < dim; j++) weightsT[j * width + i] = weights[i * dim + j];
-    }
-    t = { dim, width, weightsT, bias: layer.bias };
-    transposed.set(layer, t);
+    const { dim, width, weights, bias } = layer;
+    let weightsT: Float32Array | undefined;
+    t = {
+      dim,
+      width,
+      weights,
+      bias,
+      get weightsT(): Float32Array {
+        weightsT ??= transpose(weights, width, dim);
+        return weightsT;
+      },
+    };
+    kernelLayouts.set(layer, t);
+  }
+  return t;
+}
+
+/** The transpose of a rows × cols row-major matrix. */
+function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j];
   }
   return t;
 }
@@ -114,7 +149,7 @@ export interface Activations {
   readonly values?: Float32Array;
 }
 
-const CHUNK_ROWS = 2048;
+const CHUNK_ROWS = 8192;
 
 /**
  * Computes Φ for the rows of `features` (row-major, layer.dim columns) into arrays of `workspace`.

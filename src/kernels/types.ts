@@ -20,10 +20,16 @@ export function wordsPerRowFor(bits: number): number {
   return Math.ceil(bits / 512) * 16;
 }
 
-/** A first layer in kernel layout: the transposed weights W^T (dim × width, row-major) and b. */
+/**
+ * A first layer as the kernels read it: W in the paper's layout, its transpose W^T, and b.
+ * Backends read whichever layout suits them; W^T may be computed on first access, so a backend
+ * that never reads it never pays for it.
+ */
 export interface DenseLayerT {
   readonly dim: number;
   readonly width: number;
+  /** W: entry (i, j) = W[i][j] at index i * dim + j. */
+  readonly weights: Float32Array;
   /** W^T: entry (j, i) = W[i][j] at index j * width + i. */
   readonly weightsT: Float32Array;
   readonly bias: Float32Array;

@@ -16,14 +16,15 @@ interface NativeAddon {
     x: Float32Array,
     rows: number,
     dim: number,
-    weightsT: Float32Array,
+    weights: Float32Array,
+    weightsT: Float32Array | null,
     width: number,
     bias: Float32Array,
     outBits: Uint32Array | null,
     wordsPerRow: number,
     outValues: Float32Array | null,
     outRowOffset: number,
-  ): void;
+  ): number;
   maskedMinMany(
     bits: Uint32Array,
     wordsPerRow: number,
@@ -98,7 +99,7 @@ function checkResult(kernel: string, result: number, bits: BitMatrix, rows: Int3
 function checkLayer(kernel: string, x: Float32Array, rows: number, layer: DenseLayerT): void {
   if (x.length < rows * layer.dim)
     fail(kernel, `x has ${x.length} values, needs ${rows * layer.dim}`);
-  if (layer.weightsT.length < layer.dim * layer.width) fail(kernel, "weightsT is too short");
+  if (layer.weights.length < layer.dim * layer.width) fail(kernel, "weights is too short");
   if (layer.bias.length < layer.width) fail(kernel, "bias is too short");
 }
 
@@ -112,6 +113,23 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
   const addon = createRequire(import.meta.url)(path) as NativeAddon;
   const stopBound = (v: number) =>
     Number.isNaN(v) ? -(2 ** 31) : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.floor(v)));
+  // The addon reads W; only where it answers 1 (dense data, or no AVX-512) does it need W^T.
+  const runFirstLayer = (
+    x: Float32Array,
+    rows: number,
+    layer: DenseLayerT,
+    bits: Uint32Array | null,
+    wordsPerRow: number,
+    values: Float32Array | null,
+    outRowOffset: number,
+  ) => {
+    const args = [layer.width, layer.bias, bits, wordsPerRow, values, outRowOffset] as const;
+    if (addon.firstLayer(x, rows, layer.dim, layer.weights, null, ...args) === 1) {
+      const weightsT = layer.weightsT;
+      if (weightsT.length < layer.dim * layer.width) fail("firstLayer", "weightsT is too short");
+      addon.firstLayer(x, rows, layer.dim, layer.weights, weightsT, ...args);
+    }
+  };
   const kernels: Kernels = {
     name: `native`,
     workspace: (): Workspace => new HeapWorkspace(),
@@ -119,34 +137,12 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
       checkLayer("thresholdLayer", x, rows, layer);
       if (out.data.length < (outRowOffset + rows) * out.wordsPerRow)
         fail("thresholdLayer", "out is too short");
-      addon.firstLayer(
-        x,
-        rows,
-        layer.dim,
-        layer.weightsT,
-        layer.width,
-        layer.bias,
-        out.data,
-        out.wordsPerRow,
-        null,
-        outRowOffset,
-      );
+      runFirstLayer(x, rows, layer, out.data, out.wordsPerRow, null, outRowOffset);
     },
     reluLayer(x, rows, layer, out, outRowOffset) {
       checkLayer("reluLayer", x, rows, layer);
       if (out.length < (outRowOffset + rows) * layer.width) fail("reluLayer", "out is too short");
-      addon.firstLayer(
-        x,
-        rows,
-        layer.dim,
-        layer.weightsT,
-        layer.width,
-        layer.bias,
-        null,
-        0,
-        out,
-        outRowOffset,
-      );
+      runFirstLayer(x, rows, layer, null, 0, out, outRowOffset);
     },
     separation(bits, negativeRows, positiveRows, stopAtFirstFailure) {
       const out = new Float64Array(4);
