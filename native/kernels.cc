@@ -296,66 +296,97 @@ struct RowGroups {
   std::vector<float> vals;  // kGroupRows values per union column (0 where x_j = 0)
 };
 
-// Groups rows [r0, r1) of x.
-RowGroups GroupRows(const LayerArgs& a, int r0, int r1) {
+// Non-zero mask of x[j0 .. j0 + 16) (fewer at the end of the row). NaN counts as non-zero.
+__attribute__((target("avx512f,avx512bw"))) inline __mmask16 NonZeroMask(const float* xr, int j0,
+                                                                          int dim) {
+  const int left = std::min(16, dim - j0);
+  const __mmask16 valid = static_cast<__mmask16>(left == 16 ? 0xffff : (1u << left) - 1u);
+  return _mm512_mask_cmp_ps_mask(valid, _mm512_maskz_loadu_ps(valid, xr + j0), _mm512_setzero_ps(),
+                                 _CMP_NEQ_UQ);
+}
+
+// Groups rows [r0, r1) of x into g (whose vectors keep their capacity from earlier calls): rows
+// sorted by (non-zeros / 8, span of their non-zero columns); each group starts at the first row
+// not yet taken and adds, kGroupRows - 1 times, the row among the next kGroupWindow free ones
+// that adds the fewest new columns to the group's union.
+__attribute__((target("avx512f,avx512bw"))) void GroupRows(const LayerArgs& a, int r0, int r1,
+                                                            RowGroups& g) {
+  constexpr int kGroupWindow = 16;
   const int n = r1 - r0;
-  std::vector<int> nzStart(n + 1, 0);
-  std::vector<int> nz;
-  for (int r = r0; r < r1; r++) {
-    const float* xr = a.x + static_cast<size_t>(r) * a.dim;
-    for (int j = 0; j < a.dim; j++) {
-      if (xr[j] != 0.0f) nz.push_back(j);
-    }
-    nzStart[r - r0 + 1] = static_cast<int>(nz.size());
-  }
+  const int chunks = (a.dim + 15) / 16;
+  const int words = (a.dim + 63) / 64;
+  std::vector<uint64_t> bitmap(static_cast<size_t>(n) * words, 0);  // non-zero columns per row
   std::vector<int64_t> key(n);
+  size_t nonZero = 0;  // bounds the union lists (each group's union <= its rows' non-zeros)
   for (int t = 0; t < n; t++) {
-    const int count = nzStart[t + 1] - nzStart[t];
-    const int span = count > 0 ? nz[nzStart[t + 1] - 1] - nz[nzStart[t]] : 0;
-    key[t] = (static_cast<int64_t>(count / 8) << 32) | static_cast<int64_t>(span);
+    const float* xr = a.x + static_cast<size_t>(r0 + t) * a.dim;
+    uint64_t* bits = bitmap.data() + static_cast<size_t>(t) * words;
+    int count = 0, first = -1, last = -1;
+    for (int c = 0; c < chunks; c++) {
+      const unsigned m = NonZeroMask(xr, 16 * c, a.dim);
+      if (m == 0) continue;
+      bits[c / 4] |= static_cast<uint64_t>(m) << (16 * (c % 4));
+      count += __builtin_popcount(m);
+      if (first < 0) first = 16 * c + __builtin_ctz(m);
+      last = 16 * c + 31 - __builtin_clz(m);
+    }
+    key[t] = (static_cast<int64_t>(count / 8) << 32) | static_cast<int64_t>(last - first);
+    nonZero += count;
   }
   std::vector<int> order(n);
   for (int t = 0; t < n; t++) order[t] = t;
   std::sort(order.begin(), order.end(),
             [&](int p, int q) { return key[p] < key[q] || (key[p] == key[q] && p < q); });
 
-  RowGroups g;
   const int groups = (n + kGroupRows - 1) / kGroupRows;
   g.rows.assign(static_cast<size_t>(groups) * kGroupRows, -1);
   g.start.assign(groups + 1, 0);
-  g.cols.reserve(nz.size() * 2);
-  g.vals.reserve(nz.size() * 2 * kGroupRows);
+  g.cols.clear();
+  g.vals.clear();
+  g.cols.reserve(nonZero);
+  g.vals.reserve(nonZero * kGroupRows);
+  std::vector<char> taken(n, 0);
+  std::vector<uint64_t> uni(words);
+  int seed = 0;  // position in `order` of the first row not yet taken
   for (int grp = 0; grp < groups; grp++) {
-    int pos[kGroupRows], end[kGroupRows];
     const float* xr[kGroupRows];
-    for (int q = 0; q < kGroupRows; q++) {
-      const int t = grp * kGroupRows + q;
-      pos[q] = end[q] = 0;
-      xr[q] = nullptr;
-      if (t < n) {
-        g.rows[grp * kGroupRows + q] = r0 + order[t];
-        pos[q] = nzStart[order[t]];
-        end[q] = nzStart[order[t] + 1];
-        xr[q] = a.x + static_cast<size_t>(r0 + order[t]) * a.dim;
+    int members = 0;
+    auto take = [&](int t) {
+      taken[t] = 1;
+      g.rows[static_cast<size_t>(grp) * kGroupRows + members] = r0 + t;
+      xr[members++] = a.x + static_cast<size_t>(r0 + t) * a.dim;
+      const uint64_t* bits = bitmap.data() + static_cast<size_t>(t) * words;
+      for (int w = 0; w < words; w++) uni[w] |= bits[w];
+    };
+    std::fill(uni.begin(), uni.end(), 0);
+    while (taken[order[seed]]) seed++;
+    take(order[seed]);
+    while (members < kGroupRows) {
+      int best = -1, bestCost = 0;
+      for (int p = seed + 1, seen = 0; p < n && seen < kGroupWindow; p++) {
+        const int t = order[p];
+        if (taken[t]) continue;
+        seen++;
+        const uint64_t* bits = bitmap.data() + static_cast<size_t>(t) * words;
+        int cost = 0;
+        for (int w = 0; w < words; w++) cost += __builtin_popcountll(bits[w] & ~uni[w]);
+        if (best < 0 || cost < bestCost) {
+          best = t;
+          bestCost = cost;
+        }
       }
+      if (best < 0) break;
+      take(best);
     }
-    // Merge the rows' sorted column lists.
-    for (;;) {
-      int j = a.dim;
-      for (int q = 0; q < kGroupRows; q++) {
-        if (pos[q] < end[q]) j = std::min(j, nz[pos[q]]);
-      }
-      if (j == a.dim) break;
-      g.cols.push_back(j);
-      for (int q = 0; q < kGroupRows; q++) {
-        const bool has = pos[q] < end[q] && nz[pos[q]] == j;
-        g.vals.push_back(has ? xr[q][j] : 0.0f);
-        if (has) pos[q]++;
+    for (int w = 0; w < words; w++) {
+      for (uint64_t m = uni[w]; m != 0; m &= m - 1) {
+        const int j = 64 * w + __builtin_ctzll(m);
+        g.cols.push_back(j);
+        for (int q = 0; q < kGroupRows; q++) g.vals.push_back(q < members ? xr[q][j] : 0.0f);
       }
     }
     g.start[grp + 1] = static_cast<int>(g.cols.size());
   }
-  return g;
 }
 
 // Packs neurons [i0, i0 + count) of W (row-major) as panel[j * 64 + c] = W[i0 + c][j], zero
@@ -441,13 +472,18 @@ __attribute__((target("avx512f,avx512bw"))) void PreactGroupAvx512(const LayerAr
 // packs each tile's panel from W and runs every group over it. W^T is not needed.
 template <typename Emit>
 void FirstLayerGrouped(const LayerArgs& a, Emit emit) {
-  constexpr int kRowsPerBlock = 1024;
-  const int blocks = (a.rows + kRowsPerBlock - 1) / kRowsPerBlock;
-  std::vector<RowGroups> grouped(blocks);
+  // One block per thread (at most 8192 rows): larger blocks give closer rows to group.
+  const int rowsPerBlock = std::min(8192, (a.rows + g_pool->size() - 1) / g_pool->size());
+  const int blocks = (a.rows + rowsPerBlock - 1) / rowsPerBlock;
+  // Kept between calls (like the pool, the addon serves one caller at a time): the union lists
+  // of the next call reuse this memory instead of touching fresh pages.
+  static std::vector<RowGroups> kept;
+  if (static_cast<int>(kept.size()) < blocks) kept.resize(blocks);
   g_pool->ParallelFor(blocks, [&](int block) {
-    const int r0 = block * kRowsPerBlock;
-    grouped[block] = GroupRows(a, r0, std::min(a.rows, r0 + kRowsPerBlock));
+    const int r0 = block * rowsPerBlock;
+    GroupRows(a, r0, std::min(a.rows, r0 + rowsPerBlock), kept[block]);
   });
+  const std::vector<RowGroups>& grouped = kept;
   const int tiles = (a.width + kGroupTile - 1) / kGroupTile;
   const int parts = std::min(tiles, g_pool->size());
   g_pool->ParallelFor(parts, [&](int part) {
@@ -459,7 +495,8 @@ void FirstLayerGrouped(const LayerArgs& a, Emit emit) {
       const int i0 = t * kGroupTile;
       const int count = std::min(kGroupTile, a.width - i0);
       PackPanel(a, i0, count, panel);
-      for (const RowGroups& g : grouped) {
+      for (int block = 0; block < blocks; block++) {
+        const RowGroups& g = grouped[block];
         const int groups = static_cast<int>(g.start.size()) - 1;
         for (int grp = 0; grp < groups; grp++) {
           PreactGroupAvx512(a, g, grp, panel, i0, count, z);
