@@ -918,54 +918,135 @@ double PortableLog(double x) {
   return kd * LN2_HI - (hfsq - (s * (hfsq + r) + kd * LN2_LO) - f);
 }
 
-inline double Normal(RngState& r) {
-  if (r.spare == r.spare) {
-    const double v = r.spare;
-    r.spare = NAN;
-    return v;
-  }
-  for (;;) {
-    const double u = 2 * Uniform(r) - 1;
-    const double v = 2 * Uniform(r) - 1;
-    const double s = u * u + v * v;
-    if (s > 0 && s < 1) {
-      const double factor = std::sqrt((-2 * PortableLog(s)) / s);
-      r.spare = v * factor;
-      return u * factor;
-    }
-  }
+// Uniform in [0, 1) from two consecutive raw words (as Uniform() draws them).
+inline double UniformFromWords(const uint32_t* words) {
+  const double hi = static_cast<double>(words[0] >> 5);
+  const double lo = static_cast<double>(words[1] >> 6);
+  return (hi * 67108864.0 + lo) / 9007199254740992.0;
 }
 
-// One accepted pair of the polar method: u, v and s = u² + v².
-struct PolarPair {
-  double u, v, s;
+// Jump-ahead: the xoshiro128** state update is linear over GF(2), so k steps are the product of
+// the matrices T^(2^i) for the set bits i of k. Each matrix is kept as the images of the 128
+// state bits.
+struct JumpTable {
+  static constexpr int kPowers = 48;  // jumps below 2^48 words
+  uint32_t image[kPowers][128][4];
 };
 
-// Draws the next polar pair (the loop of Normal() without the transform).
-inline PolarPair NextPolarPair(RngState& r) {
-  for (;;) {
-    const double u = 2 * Uniform(r) - 1;
-    const double v = 2 * Uniform(r) - 1;
-    const double s = u * u + v * v;
-    if (s > 0 && s < 1) return {u, v, s};
+inline void ApplyJump(const uint32_t (&m)[128][4], uint32_t v[4]) {
+  uint32_t out[4] = {0, 0, 0, 0};
+  for (int bit = 0; bit < 128; bit++) {
+    if ((v[bit / 32] >> (bit % 32)) & 1u) {
+      for (int w = 0; w < 4; w++) out[w] ^= m[bit][w];
+    }
   }
+  for (int w = 0; w < 4; w++) v[w] = out[w];
 }
 
-// count hyperplanes (dim normals, then the bias uniform, each) from the stream r, as the
-// one-at-a-time loop over Normal() and Uniform() would draw them. Per round of hyperplanes the
-// caller first draws the uniforms in stream order (which pairs are accepted, and the bias draws
-// between them: cheap, and inherently sequential), then the pool turns the accepted pairs into
-// normals (logarithm, square root, divisions: the costly part), with the same double operations.
+const JumpTable& Jumps() {
+  static const JumpTable* table = [] {
+    auto* t = new JumpTable;
+    for (int bit = 0; bit < 128; bit++) {
+      uint32_t v[4] = {0, 0, 0, 0};
+      v[bit / 32] = 1u << (bit % 32);
+      RngState r{v[0], v[1], v[2], v[3], NAN};
+      NextUint32(r);
+      const uint32_t image[4] = {r.s0, r.s1, r.s2, r.s3};
+      std::memcpy(t->image[0][bit], image, sizeof image);
+    }
+    for (int i = 1; i < JumpTable::kPowers; i++) {
+      for (int bit = 0; bit < 128; bit++) {
+        std::memcpy(t->image[i][bit], t->image[i - 1][bit], sizeof t->image[i][bit]);
+        ApplyJump(t->image[i - 1], t->image[i][bit]);
+      }
+    }
+    return t;
+  }();
+  return *table;
+}
+
+// The state k words further along the stream.
+RngState Jump(RngState r, uint64_t k) {
+  uint32_t v[4] = {r.s0, r.s1, r.s2, r.s3};
+  const JumpTable& t = Jumps();
+  for (int i = 0; i < JumpTable::kPowers && (k >> i) != 0; i++) {
+    if ((k >> i) & 1u) ApplyJump(t.image[i], v);
+  }
+  return {v[0], v[1], v[2], v[3], r.spare};
+}
+
+// The raw words of one round of sampling: generated in parallel (each thread jumps to its part),
+// with the polar method's acceptance of a candidate pair starting at every even position.
+struct WordStream {
+  RngState start;                // the state at words[0]
+  std::vector<uint32_t> words;
+  std::vector<uint8_t> accept;   // accept[p / 2]: the pair at words[p .. p + 4) is accepted
+  int64_t flagged = 0;           // accept[] is valid for p < flagged
+
+  // The next size to extend to.
+  int64_t Grown() const {
+    const int64_t n = static_cast<int64_t>(words.size());
+    return n + std::max<int64_t>(1024, n / 16);
+  }
+
+  // Makes words [0, n) available.
+  void Extend(int64_t n) {
+    constexpr int64_t kWordsPerTask = 1 << 16;
+    const int64_t have = static_cast<int64_t>(words.size());
+    if (n <= have) return;
+    words.resize(n);
+    accept.resize(n / 2);
+    const int64_t tasks = (n - have + kWordsPerTask - 1) / kWordsPerTask;
+    g_pool->ParallelFor(static_cast<int>(tasks), [&](int task) {
+      const int64_t p0 = have + task * kWordsPerTask;
+      const int64_t p1 = std::min(n, p0 + kWordsPerTask);
+      RngState r = Jump(start, static_cast<uint64_t>(p0));
+      for (int64_t p = p0; p < p1; p++) words[p] = NextUint32(r);
+    });
+    const int64_t last = (n - 4) & ~int64_t{1};  // the last even position with a whole candidate
+    const int64_t from = flagged;
+    g_pool->ParallelFor(static_cast<int>(tasks + 1), [&](int task) {
+      const int64_t p0 = from + task * kWordsPerTask;
+      const int64_t p1 = std::min(last + 2, p0 + kWordsPerTask);
+      for (int64_t p = p0; p < p1; p += 2) {
+        const double u = 2 * UniformFromWords(&words[p]) - 1;
+        const double v = 2 * UniformFromWords(&words[p + 2]) - 1;
+        const double s = u * u + v * v;
+        accept[p / 2] = s > 0 && s < 1;
+      }
+    });
+    flagged = last + 2;
+  }
+};
+
+// count hyperplanes (dim normals, then the bias uniform, each) from the stream r, exactly as the
+// one-at-a-time loop over normal() and uniform() of src/random/rng.ts draws them. Per round of
+// hyperplanes: the raw words are generated in parallel (jump-ahead) with every candidate pair's
+// acceptance; one thread walks the candidates (which pairs are accepted, where the bias draws
+// fall: a branch-free loop over precomputed flags); then the pool turns the accepted pairs into
+// normals (logarithm, square root, divisions: the costly part) with the same double operations.
 void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, float* w,
                        float* b) {
-  constexpr int64_t kRound = 256;       // hyperplanes per round (bounds the pair buffer)
+  constexpr int64_t kRound = 256;  // hyperplanes per round (bounds the buffers)
   constexpr int64_t kPairsPerTask = 4096;
-  std::vector<PolarPair> pairs;
+  // Kept between calls (one caller at a time, like the pool): no fresh pages on later calls.
+  static WordStream stream;
+  static std::vector<int64_t> pairAt;  // word position of each accepted pair
+  static std::vector<int64_t> biasAt;  // word position of each bias uniform
   for (int64_t c0 = 0; c0 < count; c0 += kRound) {
     const int64_t c1 = std::min(count, c0 + kRound);
     const int64_t normals = (c1 - c0) * dim;
     const bool spareFirst = normals > 0 && r.spare == r.spare;
-    pairs.clear();
+    stream.start = r;
+    stream.words.clear();
+    stream.accept.clear();
+    stream.flagged = 0;
+    // A little under the expected 2 / (π/4) words per normal and 2 per bias: most rounds extend
+    // once, by 1/16 (so the extension is exercised by every test that draws a full round).
+    stream.Extend(static_cast<int64_t>(2.5 * static_cast<double>(normals)) + 2 * (c1 - c0) + 8);
+    pairAt.resize(normals / 2 + (c1 - c0) + 1);
+    biasAt.resize(c1 - c0);
+    int64_t pos = 0, pairs = 0;
     bool pending = r.spare == r.spare;
     for (int64_t i = c0; i < c1; i++) {
       int64_t need = dim;
@@ -974,36 +1055,51 @@ void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, f
         need--;
       }
       while (need > 0) {
-        pairs.push_back(NextPolarPair(r));
-        need -= 2;
-        if (need < 0) {
-          pending = true;
-          need = 0;
-        }
+        if (pos >= stream.flagged) stream.Extend(stream.Grown());
+        const int a = stream.accept[pos / 2];
+        pairAt[pairs] = pos;
+        pairs += a;
+        need -= 2 * a;
+        pos += 4;
       }
-      b[i] = static_cast<float>(-lambda + (lambda - -lambda) * Uniform(r));
+      if (need < 0) pending = true;  // the last pair's second deviate waits for the next draw
+      if (pos + 2 > static_cast<int64_t>(stream.words.size())) stream.Extend(stream.Grown());
+      biasAt[i - c0] = pos;
+      pos += 2;
     }
-    if (normals == 0) continue;
+    const uint32_t* words = stream.words.data();
+    for (int64_t i = c0; i < c1; i++) {
+      b[i] = static_cast<float>(-lambda + (lambda - -lambda) * UniformFromWords(words + biasAt[i - c0]));
+    }
+    const double spare = r.spare;
+    r = Jump(stream.start, static_cast<uint64_t>(pos));
+    r.spare = NAN;
+    if (normals == 0) {
+      r.spare = spare;
+      continue;
+    }
     float* out = w + c0 * dim;
     const int64_t offset = spareFirst ? 1 : 0;
-    if (spareFirst) out[0] = static_cast<float>(r.spare);
-    const int64_t count2 = static_cast<int64_t>(pairs.size());
+    if (spareFirst) out[0] = static_cast<float>(spare);
     double lastV = NAN;
-    g_pool->ParallelFor(static_cast<int>((count2 + kPairsPerTask - 1) / kPairsPerTask), [&](int task) {
-      const int64_t p1 = std::min(count2, (task + 1) * kPairsPerTask);
+    g_pool->ParallelFor(static_cast<int>((pairs + kPairsPerTask - 1) / kPairsPerTask), [&](int task) {
+      const int64_t p1 = std::min(pairs, (task + 1) * kPairsPerTask);
       for (int64_t p = task * kPairsPerTask; p < p1; p++) {
-        const PolarPair& q = pairs[p];
-        const double factor = std::sqrt((-2 * PortableLog(q.s)) / q.s);
+        const uint32_t* q = words + pairAt[p];
+        const double u = 2 * UniformFromWords(q) - 1;
+        const double v = 2 * UniformFromWords(q + 2) - 1;
+        const double s = u * u + v * v;
+        const double factor = std::sqrt((-2 * PortableLog(s)) / s);
         const int64_t t = offset + 2 * p;
-        out[t] = static_cast<float>(q.u * factor);
+        out[t] = static_cast<float>(u * factor);
         if (t + 1 < normals) {
-          out[t + 1] = static_cast<float>(q.v * factor);
+          out[t + 1] = static_cast<float>(v * factor);
         } else {
-          lastV = q.v * factor;  // the one pending deviate: only the last pair can leave it
+          lastV = v * factor;  // the one pending deviate: only the last pair can leave it
         }
       }
     });
-    r.spare = pending ? lastV : NAN;
+    if (pending) r.spare = lastV;
   }
 }
 
