@@ -1019,6 +1019,85 @@ struct WordStream {
   }
 };
 
+// The polar transform of one accepted pair: (u, v) from its four words, scaled by
+// sqrt(-2 log s / s). Writes u's deviate to *first and returns v's (as a double).
+inline double PolarTransform(const uint32_t* q, float* first) {
+  const double u = 2 * UniformFromWords(q) - 1;
+  const double v = 2 * UniformFromWords(q + 2) - 1;
+  const double s = u * u + v * v;
+  const double factor = std::sqrt((-2 * PortableLog(s)) / s);
+  *first = static_cast<float>(u * factor);
+  return v * factor;
+}
+
+#ifdef MEMONET_X86
+bool HasAvx512Dq() {
+  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+  return ok;
+}
+
+// Eight accepted pairs at once (word positions at[0..7]) into out[0..15] = u0, v0, u1, v1, ...:
+// lane by lane the same IEEE double operations as PolarTransform and PortableLog (s is in (0, 1)
+// and at least 2^-104, so PortableLog's special cases cannot occur; the scaling by 2^-53 is a
+// multiplication here, exact like the division it replaces).
+// Uniforms from the two words at base[idx[lane]] (as UniformFromWords).
+__attribute__((target("avx512f,avx512dq"))) inline __m512d Uniform8(const uint32_t* base,
+                                                                    __m512i idx) {
+  const __m512i g = _mm512_i64gather_epi64(idx, reinterpret_cast<const long long*>(base), 4);
+  const __m512d hi = _mm512_cvtepi64_pd(
+      _mm512_srli_epi64(_mm512_and_si512(g, _mm512_set1_epi64(0xffffffffLL)), 5));
+  const __m512d lo = _mm512_cvtepi64_pd(_mm512_srli_epi64(g, 32 + 6));
+  return _mm512_mul_pd(_mm512_add_pd(_mm512_mul_pd(hi, _mm512_set1_pd(67108864.0)), lo),
+                       _mm512_set1_pd(1.0 / 9007199254740992.0));
+}
+
+__attribute__((target("avx512f,avx512dq"))) void PolarTransform8(const uint32_t* words,
+                                                                 const int64_t* at, float* out) {
+  const __m512i idx = _mm512_loadu_si512(at);
+  const __m512d one = _mm512_set1_pd(1.0);
+  const __m512d two = _mm512_set1_pd(2.0);
+  const __m512d u = _mm512_sub_pd(_mm512_mul_pd(two, Uniform8(words, idx)), one);
+  const __m512d v = _mm512_sub_pd(_mm512_mul_pd(two, Uniform8(words + 2, idx)), one);
+  const __m512d s = _mm512_add_pd(_mm512_mul_pd(u, u), _mm512_mul_pd(v, v));
+  // PortableLog(s).
+  const __m512i bits = _mm512_castpd_si512(s);
+  __m512i k = _mm512_sub_epi64(_mm512_srli_epi64(bits, 52), _mm512_set1_epi64(1023));
+  __m512d m = _mm512_castsi512_pd(
+      _mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi64(0x000fffffffffffffLL)),
+                      _mm512_set1_epi64(0x3ff0000000000000LL)));
+  const __mmask8 big = _mm512_cmp_pd_mask(m, _mm512_set1_pd(2 * 0.7071067811865476), _CMP_GT_OQ);
+  m = _mm512_mask_mul_pd(m, big, m, _mm512_set1_pd(0.5));
+  k = _mm512_mask_add_epi64(k, big, k, _mm512_set1_epi64(1));
+  const __m512d f = _mm512_sub_pd(m, one);
+  const __m512d sr = _mm512_div_pd(f, _mm512_add_pd(two, f));
+  const __m512d z = _mm512_mul_pd(sr, sr);
+  const __m512d w = _mm512_mul_pd(z, z);
+  const __m512d t1 = _mm512_mul_pd(
+      w, _mm512_add_pd(_mm512_set1_pd(3.999999999940941908e-1),
+                       _mm512_mul_pd(w, _mm512_add_pd(_mm512_set1_pd(2.222219843214978396e-1),
+                                                      _mm512_mul_pd(w, _mm512_set1_pd(1.531383769920937332e-1))))));
+  const __m512d t2 = _mm512_mul_pd(
+      z, _mm512_add_pd(
+             _mm512_set1_pd(6.666666666666735130e-1),
+             _mm512_mul_pd(w, _mm512_add_pd(_mm512_set1_pd(2.857142874366239149e-1),
+                                            _mm512_mul_pd(w, _mm512_add_pd(_mm512_set1_pd(1.818357216161805012e-1),
+                                                                           _mm512_mul_pd(w, _mm512_set1_pd(1.479819860511658591e-1))))))));
+  const __m512d r = _mm512_add_pd(t2, t1);
+  const __m512d hfsq = _mm512_mul_pd(_mm512_mul_pd(_mm512_set1_pd(0.5), f), f);
+  const __m512d kd = _mm512_cvtepi64_pd(k);
+  const __m512d inner = _mm512_add_pd(_mm512_mul_pd(sr, _mm512_add_pd(hfsq, r)),
+                                      _mm512_mul_pd(kd, _mm512_set1_pd(1.90821492927058770002e-10)));
+  const __m512d log = _mm512_sub_pd(_mm512_mul_pd(kd, _mm512_set1_pd(6.93147180369123816490e-1)),
+                                    _mm512_sub_pd(_mm512_sub_pd(hfsq, inner), f));
+  const __m512d factor = _mm512_sqrt_pd(_mm512_div_pd(_mm512_mul_pd(_mm512_set1_pd(-2.0), log), s));
+  const __m256 uf = _mm512_cvtpd_ps(_mm512_mul_pd(u, factor));
+  const __m256 vf = _mm512_cvtpd_ps(_mm512_mul_pd(v, factor));
+  const __m512 both = _mm512_insertf32x8(_mm512_castps256_ps512(uf), vf, 1);
+  const __m512i order = _mm512_setr_epi32(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+  _mm512_storeu_ps(out, _mm512_permutexvar_ps(order, both));
+}
+#endif
+
 // count hyperplanes (dim normals, then the bias uniform, each) from the stream r, exactly as the
 // one-at-a-time loop over normal() and uniform() of src/random/rng.ts draws them. Per round of
 // hyperplanes: the raw words are generated in parallel (jump-ahead) with every candidate pair's
@@ -1082,20 +1161,28 @@ void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, f
     const int64_t offset = spareFirst ? 1 : 0;
     if (spareFirst) out[0] = static_cast<float>(spare);
     double lastV = NAN;
+    // Pairs whose two deviates both land in this round (all but possibly the last one).
+    const int64_t whole = std::min(pairs, (normals - offset) / 2);
+#ifdef MEMONET_X86
+    const bool vector = HasAvx512Dq();
+#endif
     g_pool->ParallelFor(static_cast<int>((pairs + kPairsPerTask - 1) / kPairsPerTask), [&](int task) {
-      const int64_t p1 = std::min(pairs, (task + 1) * kPairsPerTask);
-      for (int64_t p = task * kPairsPerTask; p < p1; p++) {
-        const uint32_t* q = words + pairAt[p];
-        const double u = 2 * UniformFromWords(q) - 1;
-        const double v = 2 * UniformFromWords(q + 2) - 1;
-        const double s = u * u + v * v;
-        const double factor = std::sqrt((-2 * PortableLog(s)) / s);
+      int64_t p = task * kPairsPerTask;
+      const int64_t p1 = std::min(pairs, p + kPairsPerTask);
+#ifdef MEMONET_X86
+      if (vector) {
+        for (; p + 8 <= std::min(p1, whole); p += 8) {
+          PolarTransform8(words, pairAt.data() + p, out + offset + 2 * p);
+        }
+      }
+#endif
+      for (; p < p1; p++) {
         const int64_t t = offset + 2 * p;
-        out[t] = static_cast<float>(u * factor);
-        if (t + 1 < normals) {
-          out[t + 1] = static_cast<float>(v * factor);
+        const double v = PolarTransform(words + pairAt[p], out + t);
+        if (p < whole) {
+          out[t + 1] = static_cast<float>(v);
         } else {
-          lastV = v * factor;  // the one pending deviate: only the last pair can leave it
+          lastV = v;  // the one pending deviate: only the last pair can leave it
         }
       }
     });
