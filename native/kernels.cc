@@ -970,9 +970,8 @@ struct JumpTable {
 inline void ApplyJump(const uint32_t (&m)[128][4], uint32_t v[4]) {
   uint32_t out[4] = {0, 0, 0, 0};
   for (int bit = 0; bit < 128; bit++) {
-    if ((v[bit / 32] >> (bit % 32)) & 1u) {
-      for (int w = 0; w < 4; w++) out[w] ^= m[bit][w];
-    }
+    const uint32_t take = 0u - ((v[bit / 32] >> (bit % 32)) & 1u);  // branch-free: all or none
+    for (int w = 0; w < 4; w++) out[w] ^= m[bit][w] & take;
   }
   for (int w = 0; w < 4; w++) v[w] = out[w];
 }
@@ -1008,50 +1007,6 @@ RngState Jump(RngState r, uint64_t k) {
   }
   return {v[0], v[1], v[2], v[3], r.spare};
 }
-
-// The raw words of one round of sampling: generated in parallel (each thread jumps to its part),
-// with the polar method's acceptance of a candidate pair starting at every even position.
-struct WordStream {
-  RngState start;                // the state at words[0]
-  std::vector<uint32_t> words;
-  std::vector<uint8_t> accept;   // accept[p / 2]: the pair at words[p .. p + 4) is accepted
-  int64_t flagged = 0;           // accept[] is valid for p < flagged
-
-  // The next size to extend to.
-  int64_t Grown() const {
-    const int64_t n = static_cast<int64_t>(words.size());
-    return n + std::max<int64_t>(1024, n / 16);
-  }
-
-  // Makes words [0, n) available.
-  void Extend(int64_t n) {
-    constexpr int64_t kWordsPerTask = 1 << 16;
-    const int64_t have = static_cast<int64_t>(words.size());
-    if (n <= have) return;
-    words.resize(n);
-    accept.resize(n / 2);
-    const int64_t tasks = (n - have + kWordsPerTask - 1) / kWordsPerTask;
-    g_pool->ParallelFor(static_cast<int>(tasks), [&](int task) {
-      const int64_t p0 = have + task * kWordsPerTask;
-      const int64_t p1 = std::min(n, p0 + kWordsPerTask);
-      RngState r = Jump(start, static_cast<uint64_t>(p0));
-      for (int64_t p = p0; p < p1; p++) words[p] = NextUint32(r);
-    });
-    const int64_t last = (n - 4) & ~int64_t{1};  // the last even position with a whole candidate
-    const int64_t from = flagged;
-    g_pool->ParallelFor(static_cast<int>(tasks + 1), [&](int task) {
-      const int64_t p0 = from + task * kWordsPerTask;
-      const int64_t p1 = std::min(last + 2, p0 + kWordsPerTask);
-      for (int64_t p = p0; p < p1; p += 2) {
-        const double u = 2 * UniformFromWords(&words[p]) - 1;
-        const double v = 2 * UniformFromWords(&words[p + 2]) - 1;
-        const double s = u * u + v * v;
-        accept[p / 2] = s > 0 && s < 1;
-      }
-    });
-    flagged = last + 2;
-  }
-};
 
 // The polar transform of one accepted pair: (u, v) from its four words, scaled by
 // sqrt(-2 log s / s). Writes u's deviate to *first and returns v's (as a double).
@@ -1132,6 +1087,229 @@ __attribute__((target("avx512f,avx512dq"))) void PolarTransform8(const uint32_t*
 }
 #endif
 
+// Words per SIMD lane segment, and per generation task (16 lanes).
+constexpr int64_t kLaneWords = 1024;
+constexpr int64_t kTaskWords = 16 * kLaneWords;
+
+// T^kLaneWords, for stepping from one lane's start to the next.
+const uint32_t (&LaneJump())[128][4] {
+  static const auto* m = [] {
+    auto* t = new uint32_t[128][4];
+    for (int bit = 0; bit < 128; bit++) {
+      uint32_t v[4] = {0, 0, 0, 0};
+      v[bit / 32] = 1u << (bit % 32);
+      const RngState r = Jump({v[0], v[1], v[2], v[3], NAN}, kLaneWords);
+      const uint32_t image[4] = {r.s0, r.s1, r.s2, r.s3};
+      std::memcpy(t[bit], image, sizeof image);
+    }
+    return reinterpret_cast<const uint32_t(*)[128][4]>(t);
+  }();
+  return *m;
+}
+
+#ifdef MEMONET_X86
+// 16 lanes of xoshiro128** at once: lane i continues lanes[i] for kLaneWords words into
+// out[i * kLaneWords ...]; every 16 steps the 16 x 16 block is transposed so that each lane's
+// words are stored contiguously.
+__attribute__((target("avx512f"))) void GenerateLanesAvx512(const RngState* lanes, uint32_t* out) {
+  alignas(64) uint32_t a0[16], a1[16], a2[16], a3[16];
+  for (int i = 0; i < 16; i++) {
+    a0[i] = lanes[i].s0;
+    a1[i] = lanes[i].s1;
+    a2[i] = lanes[i].s2;
+    a3[i] = lanes[i].s3;
+  }
+  __m512i s0 = _mm512_load_si512(a0), s1 = _mm512_load_si512(a1), s2 = _mm512_load_si512(a2),
+          s3 = _mm512_load_si512(a3);
+  for (int64_t t0 = 0; t0 < kLaneWords; t0 += 16) {
+    __m512i r[16], t[16], u[16], v[16];
+    for (int k = 0; k < 16; k++) {
+      const __m512i times5 = _mm512_add_epi32(s1, _mm512_slli_epi32(s1, 2));
+      const __m512i rot = _mm512_rol_epi32(times5, 7);
+      r[k] = _mm512_add_epi32(rot, _mm512_slli_epi32(rot, 3));  // rot * 9
+      const __m512i shifted = _mm512_slli_epi32(s1, 9);
+      s2 = _mm512_xor_si512(s2, s0);
+      s3 = _mm512_xor_si512(s3, s1);
+      s1 = _mm512_xor_si512(s1, s2);
+      s0 = _mm512_xor_si512(s0, s3);
+      s2 = _mm512_xor_si512(s2, shifted);
+      s3 = _mm512_rol_epi32(s3, 11);
+    }
+    // Transpose: r[k] holds step k of every lane; the output rows are the lanes.
+    for (int i = 0; i < 8; i++) {
+      t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {
+      u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+      u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+      u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+      u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    for (int g = 0; g < 2; g++) {
+      for (int e = 0; e < 4; e++) {
+        v[8 * g + e] = _mm512_shuffle_i32x4(u[8 * g + e], u[8 * g + 4 + e], 0x88);
+        v[8 * g + 4 + e] = _mm512_shuffle_i32x4(u[8 * g + e], u[8 * g + 4 + e], 0xdd);
+      }
+    }
+    for (int e = 0; e < 8; e++) {
+      _mm512_storeu_si512(out + e * kLaneWords + t0, _mm512_shuffle_i32x4(v[e], v[8 + e], 0x88));
+      _mm512_storeu_si512(out + (e + 8) * kLaneWords + t0,
+                          _mm512_shuffle_i32x4(v[e], v[8 + e], 0xdd));
+    }
+  }
+}
+
+bool HasAvx512DqBmi2() {
+  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                         __builtin_cpu_supports("bmi2");
+  return ok;
+}
+
+// Acceptance of the 64 candidate pairs at words[p], p = 0, 2, ..., 126 (needs words[0 .. 130)):
+// bit k of *first for the candidate at 4k, of *second for the one at 4k + 2.
+__attribute__((target("avx512f,avx512dq,bmi2"))) void FlagBlockAvx512(const uint32_t* words,
+                                                                       uint32_t* first,
+                                                                       uint32_t* second) {
+  uint64_t mask = 0;
+  const __m512d one = _mm512_set1_pd(1.0), two = _mm512_set1_pd(2.0);
+  for (int i = 0; i < 8; i++) {
+    // Lane l: the uniform from words[16i + 2l], [16i + 2l + 1] (u), and the next one (v).
+    auto uniform = [](const uint32_t* at) __attribute__((target("avx512f,avx512dq"))) {
+      const __m512i g = _mm512_loadu_si512(at);
+      const __m512d hi = _mm512_cvtepi64_pd(
+          _mm512_srli_epi64(_mm512_and_si512(g, _mm512_set1_epi64(0xffffffffLL)), 5));
+      const __m512d lo = _mm512_cvtepi64_pd(_mm512_srli_epi64(g, 32 + 6));
+      return _mm512_mul_pd(_mm512_add_pd(_mm512_mul_pd(hi, _mm512_set1_pd(67108864.0)), lo),
+                           _mm512_set1_pd(1.0 / 9007199254740992.0));
+    };
+    const __m512d u = _mm512_sub_pd(_mm512_mul_pd(two, uniform(words + 16 * i)), one);
+    const __m512d v = _mm512_sub_pd(_mm512_mul_pd(two, uniform(words + 16 * i + 2)), one);
+    const __m512d s = _mm512_add_pd(_mm512_mul_pd(u, u), _mm512_mul_pd(v, v));
+    const __mmask8 ok = _mm512_cmp_pd_mask(s, _mm512_setzero_pd(), _CMP_GT_OQ) &
+                        _mm512_cmp_pd_mask(s, one, _CMP_LT_OQ);
+    mask |= static_cast<uint64_t>(ok) << (8 * i);
+  }
+  *first = static_cast<uint32_t>(_pext_u64(mask, 0x5555555555555555ULL));
+  *second = static_cast<uint32_t>(_pext_u64(mask, 0xaaaaaaaaaaaaaaaaULL));
+}
+#endif
+
+// The same acceptance flags, one candidate at a time.
+void FlagBlock(const uint32_t* words, uint32_t* first, uint32_t* second) {
+  *first = *second = 0;
+  for (int j = 0; j < 64; j++) {
+    const double u = 2 * UniformFromWords(words + 2 * j) - 1;
+    const double v = 2 * UniformFromWords(words + 2 * j + 2) - 1;
+    const double s = u * u + v * v;
+    if (s > 0 && s < 1) *((j & 1) ? second : first) |= 1u << (j / 2);
+  }
+}
+
+// The raw words of one round of sampling, generated in parallel (lanes of 1024 words, each
+// started by jump-ahead), with the polar method's acceptance of the candidate pair at every even
+// position as bits.
+struct WordStream {
+  RngState start;                   // the state at words[0]
+  std::vector<uint32_t> words;      // a multiple of kTaskWords
+  std::vector<uint32_t> accept[2];  // bit k of accept[c]: the candidate at word 4k + 2c
+  int64_t flagged = 0;              // candidates at p < flagged have flags (a multiple of 128)
+  std::vector<RngState> lanes;
+
+  void Reset(const RngState& r) {
+    start = r;
+    words.clear();
+    accept[0].clear();
+    accept[1].clear();
+    flagged = 0;
+  }
+
+  // The next size to extend to.
+  int64_t Grown() const {
+    const int64_t n = static_cast<int64_t>(words.size());
+    return n + std::max<int64_t>(kTaskWords, n / 16);
+  }
+
+  // Makes words [0, n) available (rounded up to whole tasks) and flags every candidate that they
+  // hold entirely but the last 128 words.
+  void Extend(int64_t n) {
+    const int64_t have = static_cast<int64_t>(words.size());
+    n = (n + kTaskWords - 1) / kTaskWords * kTaskWords;
+    if (n <= have) return;
+    words.resize(n);
+    const int64_t laneCount = (n - have) / kLaneWords;
+    lanes.resize(laneCount);
+    const int64_t flaggedNow = n - 128;
+    accept[0].resize(flaggedNow / 128);
+    accept[1].resize(flaggedNow / 128);
+#ifdef MEMONET_X86
+    const bool vector = HasAvx512DqBmi2();
+#endif
+    const int64_t tasks = (n - have) / kTaskWords;
+    g_pool->ParallelFor(static_cast<int>(tasks), [&](int task) {
+      uint32_t* out = words.data() + have + task * kTaskWords;
+      RngState at = Jump(start, static_cast<uint64_t>(have + task * kTaskWords));
+      for (int l = 0; l < 16; l++) {
+        lanes[16 * task + l] = at;
+        uint32_t v[4] = {at.s0, at.s1, at.s2, at.s3};
+        ApplyJump(LaneJump(), v);
+        at = {v[0], v[1], v[2], v[3], NAN};
+      }
+#ifdef MEMONET_X86
+      if (vector) {
+        GenerateLanesAvx512(lanes.data() + 16 * task, out);
+        return;
+      }
+#endif
+      for (int l = 0; l < 16; l++) {
+        RngState r = lanes[16 * task + l];
+        for (int64_t t = 0; t < kLaneWords; t++) out[l * kLaneWords + t] = NextUint32(r);
+      }
+    });
+    const int64_t b0 = flagged / 128, b1 = flaggedNow / 128;
+    constexpr int64_t kBlocksPerTask = 256;
+    g_pool->ParallelFor(static_cast<int>((b1 - b0 + kBlocksPerTask - 1) / kBlocksPerTask), [&](int task) {
+      const int64_t end = std::min(b1, b0 + (task + 1) * kBlocksPerTask);
+      for (int64_t blk = b0 + task * kBlocksPerTask; blk < end; blk++) {
+#ifdef MEMONET_X86
+        if (vector) {
+          FlagBlockAvx512(words.data() + 128 * blk, &accept[0][blk], &accept[1][blk]);
+          continue;
+        }
+#endif
+        FlagBlock(words.data() + 128 * blk, &accept[0][blk], &accept[1][blk]);
+      }
+    });
+    flagged = flaggedNow;
+  }
+
+  // Takes accepted candidates from word position *pos on (4 words each, rejected ones skipped)
+  // until `pairs` are taken, appending their positions to `at`; leaves *pos after the last one.
+  void TakePairs(int64_t* pos, int64_t pairs, int64_t* at) {
+    const int64_t c = (*pos >> 1) & 1;
+    int64_t k = *pos >> 2;
+    while (pairs > 0) {
+      if (4 * k + 2 * c >= flagged) Extend(Grown());
+      const int64_t offset = k & 31;
+      uint32_t bits = accept[c][k >> 5] >> offset;
+      const int64_t count = __builtin_popcount(bits);
+      if (count < pairs) {
+        for (; bits != 0; bits &= bits - 1) *at++ = 4 * (k + __builtin_ctz(bits)) + 2 * c;
+        pairs -= count;
+        k += 32 - offset;
+        continue;
+      }
+      int64_t last = 0;
+      for (; pairs > 0; pairs--, bits &= bits - 1) {
+        last = k + __builtin_ctz(bits);
+        *at++ = 4 * last + 2 * c;
+      }
+      k = last + 1;
+    }
+    *pos = 4 * k + 2 * c;
+  }
+};
+
 // count hyperplanes (dim normals, then the bias uniform, each) from the stream r, exactly as the
 // one-at-a-time loop over normal() and uniform() of src/random/rng.ts draws them. Per round of
 // hyperplanes: the raw words are generated in parallel (jump-ahead) with every candidate pair's
@@ -1150,12 +1328,9 @@ void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, f
     const int64_t c1 = std::min(count, c0 + kRound);
     const int64_t normals = (c1 - c0) * dim;
     const bool spareFirst = normals > 0 && r.spare == r.spare;
-    stream.start = r;
-    stream.words.clear();
-    stream.accept.clear();
-    stream.flagged = 0;
-    // A little under the expected 2 / (π/4) words per normal and 2 per bias: most rounds extend
-    // once, by 1/16 (so the extension is exercised by every test that draws a full round).
+    stream.Reset(r);
+    // A little under the expected 2 / (π/4) words per normal and 2 per bias: rounds of more than a
+    // few tasks usually extend once (so the extension runs in every test that draws such a round).
     stream.Extend(static_cast<int64_t>(2.5 * static_cast<double>(normals)) + 2 * (c1 - c0) + 8);
     pairAt.resize(normals / 2 + (c1 - c0) + 1);
     biasAt.resize(c1 - c0);
@@ -1167,15 +1342,10 @@ void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, f
         pending = false;
         need--;
       }
-      while (need > 0) {
-        if (pos >= stream.flagged) stream.Extend(stream.Grown());
-        const int a = stream.accept[pos / 2];
-        pairAt[pairs] = pos;
-        pairs += a;
-        need -= 2 * a;
-        pos += 4;
-      }
-      if (need < 0) pending = true;  // the last pair's second deviate waits for the next draw
+      const int64_t take = (need + 1) / 2;
+      stream.TakePairs(&pos, take, pairAt.data() + pairs);
+      pairs += take;
+      if (need % 2 == 1) pending = true;  // the last pair's second deviate waits for the next draw
       if (pos + 2 > static_cast<int64_t>(stream.words.size())) stream.Extend(stream.Grown());
       biasAt[i - c0] = pos;
       pos += 2;
