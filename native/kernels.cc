@@ -798,18 +798,37 @@ void AnyBelowPortable(const uint32_t* bits, int words, const uint32_t* masks, co
 }
 
 #ifdef MEMONET_X86
+// Rows in blocks of 8: each block of a mask is loaded once for the 8 rows (the rows stay in L1,
+// the masks stream from L2), and the 8 popcounts are reduced and compared together. A block
+// stops at the first mask past which all its rows have fired.
 __attribute__((target("avx512f,avx512bw,avx512vpopcntdq"))) void AnyBelowAvx512(
     const uint32_t* bits, int words, const uint32_t* masks, const double* thr, int k,
     const int32_t* rows, int r0, int r1, uint8_t* out) {
   const int blocks = words / 16;
-  for (int t = r0; t < r1; t++) {
-    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
-    uint8_t fired = 0;
-    for (int q = 0; q < k && !fired; q++) {
+  for (int t0 = r0; t0 < r1; t0 += 8) {
+    const int n = std::min(8, r1 - t0);
+    const uint32_t* row[8];
+    for (int i = 0; i < 8; i++) row[i] = bits + static_cast<size_t>(rows[t0 + std::min(i, n - 1)]) * words;
+    const unsigned all = (1u << n) - 1u;
+    unsigned fired = 0;
+    for (int q = 0; q < k && (fired & all) != all; q++) {
       const uint32_t* mask = masks + static_cast<size_t>(q) * words;
-      if (PopcountUntilAvx512(mask, row, blocks, thr[q]) < thr[q]) fired = 1;
+      __m512i acc[8];
+      for (int i = 0; i < 8; i++) acc[i] = _mm512_setzero_si512();
+      for (int b = 0; b < blocks; b++) {
+        const __m512i mb = _mm512_loadu_si512(mask + 16 * b);
+        for (int i = 0; i < 8; i++) {
+          acc[i] = _mm512_add_epi64(
+              acc[i], _mm512_popcnt_epi64(_mm512_and_si512(mb, _mm512_loadu_si512(row[i] + 16 * b))));
+        }
+      }
+      // popcount < thr[q] for an integer popcount is popcount < ceil(thr[q]) (clamped).
+      const double t = thr[q];
+      const int64_t bound = t > 1e15 ? int64_t{1} << 50 : !(t > -1e15) ? -(int64_t{1} << 50)
+                                                                         : static_cast<int64_t>(std::ceil(t));
+      fired |= _mm512_cmplt_epi64_mask(Sum8x8(acc), _mm512_set1_epi64(bound));
     }
-    out[t] = fired;
+    for (int i = 0; i < n; i++) out[t0 + i] = (fired >> i) & 1u;
   }
 }
 #endif
