@@ -8,7 +8,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,7 +19,8 @@ const stamp = join(dir, "build", "source.hash");
 
 function sourceHash() {
   const h = createHash("sha256");
-  for (const f of ["kernels.cc", "binding.gyp"]) h.update(readFileSync(join(dir, f)));
+  const sources = readdirSync(dir).filter((f) => /\.(cc|h)$/.test(f) || f === "binding.gyp");
+  for (const f of sources.sort()) h.update(readFileSync(join(dir, f)));
   h.update(process.version);
   h.update(readFileSync(fileURLToPath(import.meta.url)));
   return h.digest("hex");
