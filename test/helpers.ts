@@ -5,6 +5,8 @@ import type { FitParams } from "../src/interpolation/model.js";
 import type { Dataset } from "../src/data/dataset.js";
 import type { Kernels } from "../src/kernels/types.js";
 import { referenceKernels } from "../src/kernels/reference.js";
+import { makeDataset } from "../src/data/dataset.js";
+import { Rng } from "../src/random/rng.js";
 
 /** Fits with the given kernels (reference by default) and returns the estimator. */
 export async function fitNet(
@@ -13,4 +15,11 @@ export async function fitNet(
   kernels: Kernels = referenceKernels,
 ): Promise<InterpolatingNetwork> {
   return new InterpolatingNetwork(params, { kernels }).fit(ds);
+}
+
+/** A copy of `ds` with a fraction `zeros` of its features set to 0 (seeded): sparse data. */
+export function sparsify(ds: Dataset, zeros: number, seed: number): Dataset {
+  const rng = new Rng(seed, 5);
+  const features = ds.features.map((v) => (rng.uniform() < zeros ? 0 : v));
+  return makeDataset(`${ds.name} (sparse)`, features, ds.dim, ds.labels, ds.classNames);
 }

@@ -21,7 +21,7 @@ import {
 } from "../src/interpolation/firstLayer.js";
 import { predictRows } from "../src/interpolation/predict.js";
 import { checkSeparation } from "../src/interpolation/separation.js";
-import { fitNet } from "./helpers.js";
+import { fitNet, sparsify } from "./helpers.js";
 
 const fast: Kernels[] = availableBackends()
   .filter((b) => b !== "reference")
@@ -174,14 +174,22 @@ test("whole models: every backend builds the bit-identical model", async () => {
       ...m,
       info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" },
     });
-  const ds = normalizeRadius(makeRandomLabels(2500, 30, 4, 6));
-  for (const params of [
-    { n: 1200, lambda: 0.5, seed: 1 },
-    { n: 600, lambda: 0, seed: 2, activation: "relu" as const },
-  ]) {
-    const want = strip((await fitNet(ds, params)).model);
-    for (const kernels of fast) {
-      assert.equal(strip((await fitNet(ds, params, kernels)).model), want, kernels.name);
+  // Dense data, and sparse data (the native backend's row groups).
+  const dense = normalizeRadius(makeRandomLabels(2500, 30, 4, 6));
+  const sparse = normalizeRadius(sparsify(makeRandomLabels(2500, 60, 4, 7), 0.75, 8));
+  for (const ds of [dense, sparse]) {
+    for (const params of [
+      { n: 1200, lambda: 0.5, seed: 1 },
+      { n: 600, lambda: 0, seed: 2, activation: "relu" as const },
+    ]) {
+      const want = strip((await fitNet(ds, params)).model);
+      for (const kernels of fast) {
+        assert.equal(
+          strip((await fitNet(ds, params, kernels)).model),
+          want,
+          `${kernels.name} ${ds.name}`,
+        );
+      }
     }
   }
 });
@@ -195,10 +203,15 @@ test("native: the model is the same with 1, 2 and 3 threads", noNative, () => {
     const { fitModel } = await import("${dist}interpolation/fit.js");
     const { modelToJson } = await import("${dist}interpolation/modelFile.js");
     const { createNativeKernels } = await import("${dist}node/nativeKernels.js");
-    const ds = normalizeRadius(makeRandomLabels(3000, 20, 3, 11));
-    const m = fitModel(ds, { n: 900, lambda: 0.4, seed: 5 }, { kernels: createNativeKernels() });
-    const json = modelToJson({ ...m, info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" } });
-    console.log(createHash("sha256").update(json).digest("hex"));
+    const dense = makeRandomLabels(3000, 20, 3, 11);
+    // Sparse rows (every third feature kept) take the native backend's row-group path.
+    const sparse = { ...dense, features: dense.features.map((v, i) => (i % 3 === 0 ? v : 0)) };
+    const hash = createHash("sha256");
+    for (const ds of [dense, sparse]) {
+      const m = fitModel(normalizeRadius(ds), { n: 900, lambda: 0.4, seed: 5 }, { kernels: createNativeKernels() });
+      hash.update(modelToJson({ ...m, info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" } }));
+    }
+    console.log(hash.digest("hex"));
   `;
   const hashes = [1, 2, 3].map((threads) => {
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
