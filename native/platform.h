@@ -109,10 +109,31 @@ int ThreadCount() {
 // ---------------------------------------------------------------------------------------------
 // CPU features.
 
+// MEMONET_SIMD=portable turns every vector path off (to test the portable code on any machine).
+bool SimdAllowed() {
+  static const bool allowed = [] {
+    const char* env = std::getenv("MEMONET_SIMD");
+    return env == nullptr || std::strcmp(env, "portable") != 0;
+  }();
+  return allowed;
+}
+
+// AVX-512 F + BW + VPOPCNTDQ: the first layer and the popcounts.
 bool HasAvx512() {
 #ifdef MEMONET_X86
-  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                         __builtin_cpu_supports("avx512vpopcntdq");
+  static const bool ok = SimdAllowed() && __builtin_cpu_supports("avx512f") &&
+                         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vpopcntdq");
+  return ok;
+#else
+  return false;
+#endif
+}
+
+// AVX-512 F + DQ and BMI2: the sampling.
+bool HasAvx512DqBmi2() {
+#ifdef MEMONET_X86
+  static const bool ok = SimdAllowed() && __builtin_cpu_supports("avx512f") &&
+                         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("bmi2");
   return ok;
 #else
   return false;

@@ -143,11 +143,6 @@ inline double PolarTransform(const uint32_t* q, float* first) {
 }
 
 #ifdef MEMONET_X86
-bool HasAvx512Dq() {
-  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-  return ok;
-}
-
 // Eight accepted pairs at once (word positions at[0..7]) into out[0..15] = u0, v0, u1, v1, ...:
 // lane by lane the same IEEE double operations as PolarTransform and PortableLog (s is in (0, 1)
 // and at least 2^-104, so PortableLog's special cases cannot occur; the scaling by 2^-53 is a
@@ -283,11 +278,6 @@ __attribute__((target("avx512f"))) void GenerateLanesAvx512(const RngState* lane
   }
 }
 
-bool HasAvx512DqBmi2() {
-  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                         __builtin_cpu_supports("bmi2");
-  return ok;
-}
 
 // Acceptance of the 64 candidate pairs at words[p], p = 0, 2, ..., 126 (needs words[0 .. 130)):
 // bit k of *first for the candidate at 4k, of *second for the one at 4k + 2.
@@ -491,7 +481,7 @@ void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, f
     // Pairs whose two deviates both land in this round (all but possibly the last one).
     const int64_t whole = std::min(pairs, (normals - offset) / 2);
 #ifdef MEMONET_X86
-    const bool vector = HasAvx512Dq();
+    const bool vector = HasAvx512DqBmi2();
 #endif
     g_pool->ParallelFor(static_cast<int>((pairs + kPairsPerTask - 1) / kPairsPerTask), [&](int task) {
       int64_t p = task * kPairsPerTask;
