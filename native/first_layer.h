@@ -101,6 +101,58 @@ __attribute__((target("avx512f,avx512bw"))) void PreactTileAvx512(const LayerArg
     _mm512_mask_storeu_ps(z + 16 * v, m, _mm512_add_ps(acc[v], b));
   }
 }
+// Float32 sums of 4 rows × 64 neurons in 16 AVX-512 registers (named members, so that the
+// compiler keeps them in registers): the register tile of the dense and the row-group paths.
+struct Tile4x64 {
+  __m512 c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+
+  __attribute__((target("avx512f,avx512bw"), always_inline)) inline void Zero() {
+    c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = _mm512_setzero_ps();
+    c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = _mm512_setzero_ps();
+  }
+
+  // Adds x_q · w[0..63] to row q's sums, a product then a sum (never fused).
+  __attribute__((target("avx512f,avx512bw"), always_inline)) inline void Add(float x0, float x1,
+                                                                             float x2, float x3,
+                                                                             const float* w) {
+    const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16),
+                 w2 = _mm512_loadu_ps(w + 32), w3 = _mm512_loadu_ps(w + 48);
+    __m512 xv = _mm512_set1_ps(x0);
+    c00 = _mm512_add_ps(c00, _mm512_mul_ps(xv, w0));
+    c01 = _mm512_add_ps(c01, _mm512_mul_ps(xv, w1));
+    c02 = _mm512_add_ps(c02, _mm512_mul_ps(xv, w2));
+    c03 = _mm512_add_ps(c03, _mm512_mul_ps(xv, w3));
+    xv = _mm512_set1_ps(x1);
+    c10 = _mm512_add_ps(c10, _mm512_mul_ps(xv, w0));
+    c11 = _mm512_add_ps(c11, _mm512_mul_ps(xv, w1));
+    c12 = _mm512_add_ps(c12, _mm512_mul_ps(xv, w2));
+    c13 = _mm512_add_ps(c13, _mm512_mul_ps(xv, w3));
+    xv = _mm512_set1_ps(x2);
+    c20 = _mm512_add_ps(c20, _mm512_mul_ps(xv, w0));
+    c21 = _mm512_add_ps(c21, _mm512_mul_ps(xv, w1));
+    c22 = _mm512_add_ps(c22, _mm512_mul_ps(xv, w2));
+    c23 = _mm512_add_ps(c23, _mm512_mul_ps(xv, w3));
+    xv = _mm512_set1_ps(x3);
+    c30 = _mm512_add_ps(c30, _mm512_mul_ps(xv, w0));
+    c31 = _mm512_add_ps(c31, _mm512_mul_ps(xv, w1));
+    c32 = _mm512_add_ps(c32, _mm512_mul_ps(xv, w2));
+    c33 = _mm512_add_ps(c33, _mm512_mul_ps(xv, w3));
+  }
+
+  // z[q * 64 + i] = (row q's sum i) + b[i]; lanes outside valid[i / 16] read no bias (b = 0).
+  __attribute__((target("avx512f,avx512bw"), always_inline)) inline void Store(
+      const float* b, const __mmask16 valid[4], float* z) const {
+    const __m512 b0 = _mm512_maskz_loadu_ps(valid[0], b),
+                 b1 = _mm512_maskz_loadu_ps(valid[1], b + 16),
+                 b2 = _mm512_maskz_loadu_ps(valid[2], b + 32),
+                 b3 = _mm512_maskz_loadu_ps(valid[3], b + 48);
+    const __m512 sums[16] = {c00, c01, c02, c03, c10, c11, c12, c13,
+                             c20, c21, c22, c23, c30, c31, c32, c33};
+    const __m512 bias[4] = {b0, b1, b2, b3};
+    for (int t = 0; t < 16; t++) _mm512_storeu_ps(z + 16 * t, _mm512_add_ps(sums[t], bias[t % 4]));
+  }
+};
+
 // Four rows × 64 neurons with all inputs (dense data): each weight vector is loaded once for the
 // four rows. Terms with x_j = 0 add fl(0 · w) = ±0, which changes no pre-activation's value (only
 // possibly the sign of an exact zero, which neither σ distinguishes), so the result equals the
@@ -108,57 +160,16 @@ __attribute__((target("avx512f,avx512bw"))) void PreactTileAvx512(const LayerArg
 __attribute__((target("avx512f,avx512bw"))) void PreactDense4x64Avx512(const LayerArgs& a,
                                                                         const float* x0, int i0,
                                                                         float* z /* [4][64] */) {
-  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00;
-  __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-  __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-  __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+  Tile4x64 tile;
+  tile.Zero();
   const float* x1 = x0 + a.dim;
   const float* x2 = x1 + a.dim;
   const float* x3 = x2 + a.dim;
   for (int j = 0; j < a.dim; j++) {
-    const float* w = a.wT + static_cast<size_t>(j) * a.width + i0;
-    const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16),
-                 w2 = _mm512_loadu_ps(w + 32), w3 = _mm512_loadu_ps(w + 48);
-    __m512 xv = _mm512_set1_ps(x0[j]);
-    c00 = _mm512_add_ps(c00, _mm512_mul_ps(xv, w0));
-    c01 = _mm512_add_ps(c01, _mm512_mul_ps(xv, w1));
-    c02 = _mm512_add_ps(c02, _mm512_mul_ps(xv, w2));
-    c03 = _mm512_add_ps(c03, _mm512_mul_ps(xv, w3));
-    xv = _mm512_set1_ps(x1[j]);
-    c10 = _mm512_add_ps(c10, _mm512_mul_ps(xv, w0));
-    c11 = _mm512_add_ps(c11, _mm512_mul_ps(xv, w1));
-    c12 = _mm512_add_ps(c12, _mm512_mul_ps(xv, w2));
-    c13 = _mm512_add_ps(c13, _mm512_mul_ps(xv, w3));
-    xv = _mm512_set1_ps(x2[j]);
-    c20 = _mm512_add_ps(c20, _mm512_mul_ps(xv, w0));
-    c21 = _mm512_add_ps(c21, _mm512_mul_ps(xv, w1));
-    c22 = _mm512_add_ps(c22, _mm512_mul_ps(xv, w2));
-    c23 = _mm512_add_ps(c23, _mm512_mul_ps(xv, w3));
-    xv = _mm512_set1_ps(x3[j]);
-    c30 = _mm512_add_ps(c30, _mm512_mul_ps(xv, w0));
-    c31 = _mm512_add_ps(c31, _mm512_mul_ps(xv, w1));
-    c32 = _mm512_add_ps(c32, _mm512_mul_ps(xv, w2));
-    c33 = _mm512_add_ps(c33, _mm512_mul_ps(xv, w3));
+    tile.Add(x0[j], x1[j], x2[j], x3[j], a.wT + static_cast<size_t>(j) * a.width + i0);
   }
-  const float* b = a.bias + i0;
-  const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32),
-               b3 = _mm512_loadu_ps(b + 48);
-  _mm512_storeu_ps(z + 0, _mm512_add_ps(c00, b0));
-  _mm512_storeu_ps(z + 16, _mm512_add_ps(c01, b1));
-  _mm512_storeu_ps(z + 32, _mm512_add_ps(c02, b2));
-  _mm512_storeu_ps(z + 48, _mm512_add_ps(c03, b3));
-  _mm512_storeu_ps(z + 64, _mm512_add_ps(c10, b0));
-  _mm512_storeu_ps(z + 80, _mm512_add_ps(c11, b1));
-  _mm512_storeu_ps(z + 96, _mm512_add_ps(c12, b2));
-  _mm512_storeu_ps(z + 112, _mm512_add_ps(c13, b3));
-  _mm512_storeu_ps(z + 128, _mm512_add_ps(c20, b0));
-  _mm512_storeu_ps(z + 144, _mm512_add_ps(c21, b1));
-  _mm512_storeu_ps(z + 160, _mm512_add_ps(c22, b2));
-  _mm512_storeu_ps(z + 176, _mm512_add_ps(c23, b3));
-  _mm512_storeu_ps(z + 192, _mm512_add_ps(c30, b0));
-  _mm512_storeu_ps(z + 208, _mm512_add_ps(c31, b1));
-  _mm512_storeu_ps(z + 224, _mm512_add_ps(c32, b2));
-  _mm512_storeu_ps(z + 240, _mm512_add_ps(c33, b3));
+  const __mmask16 all[4] = {0xffff, 0xffff, 0xffff, 0xffff};
+  tile.Store(a.bias + i0, all, z);
 }
 
 // Sparse rows in groups (AVX-512). kGroupRows rows of similar sparsity share each weight load:
@@ -292,63 +303,21 @@ __attribute__((target("avx512f,avx512bw"))) void PreactGroupAvx512(const LayerAr
                                                                     const RowGroups& g, int grp,
                                                                     const float* panel, int i0,
                                                                     int count, float* z) {
-  static_assert(kGroupRows == 4 && kGroupTile == 64, "the register tile below is 4 x 64");
+  static_assert(kGroupRows == 4 && kGroupTile == 64, "the register tile is 4 x 64");
   __mmask16 m[4];
   for (int v = 0; v < 4; v++) {
     const int left = std::max(0, std::min(16, count - 16 * v));
     m[v] = static_cast<__mmask16>(left == 16 ? 0xffff : (1u << left) - 1u);
   }
-  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00;
-  __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-  __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-  __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+  Tile4x64 tile;
+  tile.Zero();
   const int* cols = g.cols.data();
   const float* vals = g.vals.data();
   for (int k = g.start[grp]; k < g.start[grp + 1]; k++) {
-    const float* w = panel + static_cast<size_t>(cols[k]) * kGroupTile;
-    const __m512 w0 = _mm512_load_ps(w), w1 = _mm512_load_ps(w + 16), w2 = _mm512_load_ps(w + 32),
-                 w3 = _mm512_load_ps(w + 48);
     const float* xv = vals + static_cast<size_t>(k) * kGroupRows;
-    __m512 xq = _mm512_set1_ps(xv[0]);
-    c00 = _mm512_add_ps(c00, _mm512_mul_ps(xq, w0));
-    c01 = _mm512_add_ps(c01, _mm512_mul_ps(xq, w1));
-    c02 = _mm512_add_ps(c02, _mm512_mul_ps(xq, w2));
-    c03 = _mm512_add_ps(c03, _mm512_mul_ps(xq, w3));
-    xq = _mm512_set1_ps(xv[1]);
-    c10 = _mm512_add_ps(c10, _mm512_mul_ps(xq, w0));
-    c11 = _mm512_add_ps(c11, _mm512_mul_ps(xq, w1));
-    c12 = _mm512_add_ps(c12, _mm512_mul_ps(xq, w2));
-    c13 = _mm512_add_ps(c13, _mm512_mul_ps(xq, w3));
-    xq = _mm512_set1_ps(xv[2]);
-    c20 = _mm512_add_ps(c20, _mm512_mul_ps(xq, w0));
-    c21 = _mm512_add_ps(c21, _mm512_mul_ps(xq, w1));
-    c22 = _mm512_add_ps(c22, _mm512_mul_ps(xq, w2));
-    c23 = _mm512_add_ps(c23, _mm512_mul_ps(xq, w3));
-    xq = _mm512_set1_ps(xv[3]);
-    c30 = _mm512_add_ps(c30, _mm512_mul_ps(xq, w0));
-    c31 = _mm512_add_ps(c31, _mm512_mul_ps(xq, w1));
-    c32 = _mm512_add_ps(c32, _mm512_mul_ps(xq, w2));
-    c33 = _mm512_add_ps(c33, _mm512_mul_ps(xq, w3));
+    tile.Add(xv[0], xv[1], xv[2], xv[3], panel + static_cast<size_t>(cols[k]) * kGroupTile);
   }
-  const float* b = a.bias + i0;
-  const __m512 b0 = _mm512_maskz_loadu_ps(m[0], b), b1 = _mm512_maskz_loadu_ps(m[1], b + 16),
-               b2 = _mm512_maskz_loadu_ps(m[2], b + 32), b3 = _mm512_maskz_loadu_ps(m[3], b + 48);
-  _mm512_storeu_ps(z + 0, _mm512_add_ps(c00, b0));
-  _mm512_storeu_ps(z + 16, _mm512_add_ps(c01, b1));
-  _mm512_storeu_ps(z + 32, _mm512_add_ps(c02, b2));
-  _mm512_storeu_ps(z + 48, _mm512_add_ps(c03, b3));
-  _mm512_storeu_ps(z + 64, _mm512_add_ps(c10, b0));
-  _mm512_storeu_ps(z + 80, _mm512_add_ps(c11, b1));
-  _mm512_storeu_ps(z + 96, _mm512_add_ps(c12, b2));
-  _mm512_storeu_ps(z + 112, _mm512_add_ps(c13, b3));
-  _mm512_storeu_ps(z + 128, _mm512_add_ps(c20, b0));
-  _mm512_storeu_ps(z + 144, _mm512_add_ps(c21, b1));
-  _mm512_storeu_ps(z + 160, _mm512_add_ps(c22, b2));
-  _mm512_storeu_ps(z + 176, _mm512_add_ps(c23, b3));
-  _mm512_storeu_ps(z + 192, _mm512_add_ps(c30, b0));
-  _mm512_storeu_ps(z + 208, _mm512_add_ps(c31, b1));
-  _mm512_storeu_ps(z + 224, _mm512_add_ps(c32, b2));
-  _mm512_storeu_ps(z + 240, _mm512_add_ps(c33, b3));
+  tile.Store(a.bias + i0, m, z);
 }
 
 #endif

@@ -147,15 +147,19 @@ inline double PolarTransform(const uint32_t* q, float* first) {
 // lane by lane the same IEEE double operations as PolarTransform and PortableLog (s is in (0, 1)
 // and at least 2^-104, so PortableLog's special cases cannot occur; the scaling by 2^-53 is a
 // multiplication here, exact like the division it replaces).
-// Uniforms from the two words at base[idx[lane]] (as UniformFromWords).
-__attribute__((target("avx512f,avx512dq"))) inline __m512d Uniform8(const uint32_t* base,
-                                                                    __m512i idx) {
-  const __m512i g = _mm512_i64gather_epi64(idx, reinterpret_cast<const long long*>(base), 4);
+// Uniforms from eight (first word, second word) pairs held as 64-bit lanes (as UniformFromWords).
+__attribute__((target("avx512f,avx512dq"))) inline __m512d UniformsOf(__m512i g) {
   const __m512d hi = _mm512_cvtepi64_pd(
       _mm512_srli_epi64(_mm512_and_si512(g, _mm512_set1_epi64(0xffffffffLL)), 5));
   const __m512d lo = _mm512_cvtepi64_pd(_mm512_srli_epi64(g, 32 + 6));
   return _mm512_mul_pd(_mm512_add_pd(_mm512_mul_pd(hi, _mm512_set1_pd(67108864.0)), lo),
                        _mm512_set1_pd(1.0 / 9007199254740992.0));
+}
+
+// Uniforms from the two words at base[idx[lane]].
+__attribute__((target("avx512f,avx512dq"))) inline __m512d Uniform8(const uint32_t* base,
+                                                                    __m512i idx) {
+  return UniformsOf(_mm512_i64gather_epi64(idx, reinterpret_cast<const long long*>(base), 4));
 }
 
 __attribute__((target("avx512f,avx512dq"))) void PolarTransform8(const uint32_t* words,
@@ -279,6 +283,11 @@ __attribute__((target("avx512f"))) void GenerateLanesAvx512(const RngState* lane
 }
 
 
+// Uniforms from words[2l], words[2l + 1] for lanes l = 0..7.
+__attribute__((target("avx512f,avx512dq"))) inline __m512d UniformsAt(const uint32_t* words) {
+  return UniformsOf(_mm512_loadu_si512(words));
+}
+
 // Acceptance of the 64 candidate pairs at words[p], p = 0, 2, ..., 126 (needs words[0 .. 130)):
 // bit k of *first for the candidate at 4k, of *second for the one at 4k + 2.
 __attribute__((target("avx512f,avx512dq,bmi2"))) void FlagBlockAvx512(const uint32_t* words,
@@ -287,17 +296,9 @@ __attribute__((target("avx512f,avx512dq,bmi2"))) void FlagBlockAvx512(const uint
   uint64_t mask = 0;
   const __m512d one = _mm512_set1_pd(1.0), two = _mm512_set1_pd(2.0);
   for (int i = 0; i < 8; i++) {
-    // Lane l: the uniform from words[16i + 2l], [16i + 2l + 1] (u), and the next one (v).
-    auto uniform = [](const uint32_t* at) __attribute__((target("avx512f,avx512dq"))) {
-      const __m512i g = _mm512_loadu_si512(at);
-      const __m512d hi = _mm512_cvtepi64_pd(
-          _mm512_srli_epi64(_mm512_and_si512(g, _mm512_set1_epi64(0xffffffffLL)), 5));
-      const __m512d lo = _mm512_cvtepi64_pd(_mm512_srli_epi64(g, 32 + 6));
-      return _mm512_mul_pd(_mm512_add_pd(_mm512_mul_pd(hi, _mm512_set1_pd(67108864.0)), lo),
-                           _mm512_set1_pd(1.0 / 9007199254740992.0));
-    };
-    const __m512d u = _mm512_sub_pd(_mm512_mul_pd(two, uniform(words + 16 * i)), one);
-    const __m512d v = _mm512_sub_pd(_mm512_mul_pd(two, uniform(words + 16 * i + 2)), one);
+    // Lane l: u from words[16i + 2l], [16i + 2l + 1], v from the next two words.
+    const __m512d u = _mm512_sub_pd(_mm512_mul_pd(two, UniformsAt(words + 16 * i)), one);
+    const __m512d v = _mm512_sub_pd(_mm512_mul_pd(two, UniformsAt(words + 16 * i + 2)), one);
     const __m512d s = _mm512_add_pd(_mm512_mul_pd(u, u), _mm512_mul_pd(v, v));
     const __mmask8 ok = _mm512_cmp_pd_mask(s, _mm512_setzero_pd(), _CMP_GT_OQ) &
                         _mm512_cmp_pd_mask(s, one, _CMP_LT_OQ);
