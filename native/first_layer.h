@@ -350,9 +350,9 @@ __attribute__((target("avx512f,avx512bw"))) void StoreGroupBitsAvx512(const RowG
 }
 
 template <typename Emit>
-void FirstLayerGrouped(const LayerArgs& a, Emit emit, const BitRows& bitsOnly) {
-  // One block per thread (at most 8192 rows): larger blocks give closer rows to group.
-  const int rowsPerBlock = std::min(8192, (a.rows + g_pool->size() - 1) / g_pool->size());
+void FirstLayerGroupedChunk(const LayerArgs& a, Emit emit, const BitRows& bitsOnly) {
+  // One block per thread: larger blocks give closer rows to group.
+  const int rowsPerBlock = (a.rows + g_pool->size() - 1) / g_pool->size();
   const int blocks = (a.rows + rowsPerBlock - 1) / rowsPerBlock;
   // Kept between calls (like the pool, the addon serves one caller at a time): the union lists
   // of the next call reuse this memory instead of touching fresh pages.
@@ -392,6 +392,22 @@ void FirstLayerGrouped(const LayerArgs& a, Emit emit, const BitRows& bitsOnly) {
     }
     std::free(panel);
   });
+}
+
+// The row-group path over chunks of at most 8192 rows, which bounds the union lists kept between
+// calls (about 10 MB for MNIST).
+template <typename Emit>
+void FirstLayerGrouped(const LayerArgs& a, Emit emit, const BitRows& bitsOnly) {
+  constexpr int kRowsPerChunk = 8192;
+  for (int c0 = 0; c0 < a.rows; c0 += kRowsPerChunk) {
+    LayerArgs chunk = a;
+    chunk.x = a.x + static_cast<size_t>(c0) * a.dim;
+    chunk.rows = std::min(kRowsPerChunk, a.rows - c0);
+    const BitRows bits{bitsOnly.rows == nullptr ? nullptr : bitsOnly.rows + c0 * bitsOnly.words,
+                       bitsOnly.words};
+    FirstLayerGroupedChunk(
+        chunk, [&](int r, int i0, int count, const float* z) { emit(c0 + r, i0, count, z); }, bits);
+  }
 }
 #endif
 

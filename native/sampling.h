@@ -432,14 +432,17 @@ struct WordStream {
 // normals (logarithm, square root, divisions: the costly part) with the same double operations.
 void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, float* w,
                        float* b) {
-  constexpr int64_t kRound = 256;  // hyperplanes per round (bounds the buffers)
+  // Hyperplanes per round: at most 256 and about 2^18 normals, which bounds the buffers kept
+  // between calls (about 3 MB).
+  const int64_t round =
+      std::max<int64_t>(1, std::min<int64_t>(256, (int64_t{1} << 18) / std::max<int64_t>(1, dim)));
   constexpr int64_t kPairsPerTask = 4096;
   // Kept between calls (one caller at a time, like the pool): no fresh pages on later calls.
   static WordStream stream;
   static std::vector<int64_t> pairAt;  // word position of each accepted pair
   static std::vector<int64_t> biasAt;  // word position of each bias uniform
-  for (int64_t c0 = 0; c0 < count; c0 += kRound) {
-    const int64_t c1 = std::min(count, c0 + kRound);
+  for (int64_t c0 = 0; c0 < count; c0 += round) {
+    const int64_t c1 = std::min(count, c0 + round);
     const int64_t normals = (c1 - c0) * dim;
     const bool spareFirst = normals > 0 && r.spare == r.spare;
     stream.Reset(r);

@@ -102,6 +102,7 @@ test("first layer: threshold bits and ReLU values equal the reference exactly", 
     [7, 3, 300, 0.9],
     [37, 784, 1000, 0.85],
     [2051, 50, 70, 0.8],
+    [8300, 12, 100, 0.7], // more rows than one native chunk of row groups
     [5, 100, 5000, 0.95],
   ] as const) {
     const x = new Float32Array(rows * dim);
