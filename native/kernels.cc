@@ -53,7 +53,12 @@ napi_value Num(napi_env env, double v) {
   return r;
 }
 
+// One kernel call at a time: worker threads may share the addon (one pool, and scratch buffers
+// kept between calls), so each call holds this lock while it runs (it uses all cores anyway).
+std::mutex g_calls;
+
 #define ARGS(n)                                                       \
+  std::lock_guard<std::mutex> callLock(g_calls);                      \
   size_t argc = n;                                                    \
   napi_value argv[n];                                                 \
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);         \
@@ -366,7 +371,8 @@ napi_value InfoNapi(napi_env env, napi_callback_info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  if (g_pool == nullptr) g_pool = new Pool(ThreadCount());
+  static std::once_flag poolCreated;  // Init runs once per thread that loads the addon
+  std::call_once(poolCreated, [] { g_pool = new Pool(ThreadCount()); });
   napi_property_descriptor props[] = {
       {"firstLayer", nullptr, FirstLayerNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedMinMany", nullptr, MaskedMinManyNapi, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -3,6 +3,7 @@
 
 import { test } from "node:test";
 import { spawnSync } from "node:child_process";
+import { Worker } from "node:worker_threads";
 import assert from "node:assert/strict";
 import { getKernels, availableBackends } from "../src/kernels/index.js";
 import { NATIVE_ADDON_PATH } from "../src/node/nativeKernels.js";
@@ -232,6 +233,48 @@ test("native: the model is the same with 1, 2 and 3 threads, and without SIMD", 
   assert.match(hashes[0], /^[0-9a-f]{64}$/);
   for (const h of hashes) assert.equal(h, hashes[0]);
 });
+
+// Without the addon's call lock this test hangs (two callers in one pool), hence the timeout.
+test(
+  "native: worker threads may call the addon at the same time",
+  { ...noNative, timeout: 120_000 },
+  async () => {
+    const dist = new URL("../src/", import.meta.url).href;
+    // Each worker samples layers and computes sparse activations many times (long native calls,
+    // so that the two workers' calls overlap) and hashes everything.
+    const code = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const { createHash } = require("node:crypto");
+    (async () => {
+      const { HyperplaneSampler, computeActivations } = await import("${dist}interpolation/firstLayer.js");
+      const { createNativeKernels } = await import("${dist}node/nativeKernels.js");
+      const { Rng } = await import("${dist}random/rng.js");
+      const kernels = createNativeKernels();
+      const rows = 3000, dim = 200, rng = new Rng(workerData.seed);
+      const x = new Float32Array(rows * dim).map(() => (rng.uniform() < 0.8 ? 0 : rng.normal()));
+      const hash = createHash("sha256");
+      for (let rep = 0; rep < 12; rep++) {
+        const layer = new HyperplaneSampler(dim, 0.5, workerData.seed + rep, kernels).layer(3000);
+        const acts = computeActivations(x, rows, layer, "threshold", kernels, kernels.workspace());
+        hash.update(new Uint8Array(layer.weights.buffer, layer.weights.byteOffset, layer.weights.byteLength));
+        hash.update(new Uint8Array(acts.positive.data.buffer, acts.positive.data.byteOffset, acts.positive.data.byteLength));
+      }
+      parentPort.postMessage(hash.digest("hex"));
+    })();
+  `;
+    const run = (seed: number) =>
+      new Promise<string>((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { seed } });
+        w.once("message", resolve);
+        w.once("error", reject);
+      });
+    // Two workers with different data at the same time, then each alone.
+    const together = await Promise.all([run(1), run(2)]);
+    const alone = [await run(1), await run(2)];
+    assert.deepEqual(together, alone);
+    assert.notEqual(alone[0], alone[1]);
+  },
+);
 
 test("native hyperplane sampling continues the TypeScript stream bit for bit", noNative, () => {
   const native = getKernels("native");

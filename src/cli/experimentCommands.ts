@@ -61,10 +61,16 @@ function parseFormats(value: string): FigureFormat[] {
   return [...new Set(parts as FigureFormat[])];
 }
 
-/** Kernel backends of sweep workers (each worker thread has its own WebAssembly instance). */
+/**
+ * Kernel backends of sweep workers: native where built (one addon, its calls serialized across
+ * the worker threads, each call on all cores), else each worker's own WebAssembly instance.
+ */
 function backendOption(): Option {
-  return new Option("--backend <name>", "kernel backend of the workers (auto = wasm)")
-    .choices(["auto", "wasm", "reference"])
+  return new Option(
+    "--backend <name>",
+    "kernel backend of the workers (auto = native where built, else wasm)",
+  )
+    .choices(["auto", "native", "wasm", "reference"])
     .default("auto");
 }
 

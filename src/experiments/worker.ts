@@ -2,6 +2,8 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { getKernels } from "../kernels/index.js";
+// Registers the native backend where it is built (its calls are serialized across threads).
+import "../node/nativeKernels.js";
 import { DatasetCache } from "./datasets.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./protocol.js";
 import { runTrial } from "./trial.js";
