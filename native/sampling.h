@@ -31,12 +31,6 @@ inline uint32_t NextUint32(RngState& r) {
   return result;
 }
 
-inline double Uniform(RngState& r) {
-  const double hi = static_cast<double>(NextUint32(r) >> 5);
-  const double lo = static_cast<double>(NextUint32(r) >> 6);
-  return (hi * 67108864.0 + lo) / 9007199254740992.0;
-}
-
 double PortableLog(double x) {
   const double LN2_HI = 6.93147180369123816490e-1, LN2_LO = 1.90821492927058770002e-10;
   const double LG1 = 6.666666666666735130e-1, LG2 = 3.999999999940941908e-1,
@@ -75,7 +69,7 @@ double PortableLog(double x) {
   return kd * LN2_HI - (hfsq - (s * (hfsq + r) + kd * LN2_LO) - f);
 }
 
-// Uniform in [0, 1) from two consecutive raw words (as Uniform() draws them).
+// Uniform in [0, 1) from two consecutive raw words, as Rng.uniform() makes it (53 bits).
 inline double UniformFromWords(const uint32_t* words) {
   const double hi = static_cast<double>(words[0] >> 5);
   const double lo = static_cast<double>(words[1] >> 6);
