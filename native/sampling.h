@@ -422,8 +422,8 @@ struct WordStream {
 // one-at-a-time loop over normal() and uniform() of src/random/rng.ts draws them. Per round of
 // hyperplanes: the raw words are generated in parallel (jump-ahead) with every candidate pair's
 // acceptance; one thread walks the candidates (which pairs are accepted, where the bias draws
-// fall: a branch-free loop over precomputed flags); then the pool turns the accepted pairs into
-// normals (logarithm, square root, divisions: the costly part) with the same double operations.
+// fall: popcounts over the acceptance bits); then the pool turns the accepted pairs into normals
+// (logarithm, square root, divisions: the costly part) with the same double operations.
 void SampleHyperplanes(RngState& r, int64_t dim, int64_t count, double lambda, float* w,
                        float* b) {
   // Hyperplanes per round: at most 256 and about 2^18 normals, which bounds the buffers kept
