@@ -427,15 +427,17 @@ bool UsesRowGroups(const LayerArgs& a) {
 }
 
 // Runs the first layer on all rows; emit(row, i0, count, z) receives each tile's pre-activations.
-// Where only threshold bits are wanted, bitsOnly.rows is set and the row-group path stores them
-// directly (emit is then not called on that path).
+// rowGroups is UsesRowGroups(a), decided by the caller. Where only threshold bits are wanted,
+// bitsOnly.rows is set and the row-group path stores them directly (emit is then not called on
+// that path).
 template <typename Emit>
-void FirstLayer(const LayerArgs& a, Emit emit, const BitRows& bitsOnly) {
+void FirstLayer(const LayerArgs& a, bool rowGroups, Emit emit, const BitRows& bitsOnly) {
   constexpr int kRowsPerTask = 128;
   const int tasks = (a.rows + kRowsPerTask - 1) / kRowsPerTask;
   const bool avx = HasAvx512();
+  (void)rowGroups;  // always false without x86 (UsesRowGroups)
 #ifdef MEMONET_X86
-  if (UsesRowGroups(a)) {
+  if (rowGroups) {
     FirstLayerGrouped(a, emit, bitsOnly);
     return;
   }

@@ -94,7 +94,8 @@ napi_value FirstLayerNapi(napi_env env, napi_callback_info info) {
   LayerArgs a{static_cast<const float*>(x.data), static_cast<int>(rows), static_cast<int>(dim),
               static_cast<const float*>(w.data), haveT ? static_cast<const float*>(wT.data) : nullptr,
               static_cast<int>(width), static_cast<const float*>(bias.data)};
-  if (!haveT && !UsesRowGroups(a)) return Num(env, 1);
+  const bool rowGroups = UsesRowGroups(a);
+  if (!haveT && !rowGroups) return Num(env, 1);
   uint32_t* outBits = static_cast<uint32_t*>(bits.data);
   float* outValues = static_cast<float*>(values.data);
   if (wantBits) {
@@ -108,7 +109,7 @@ napi_value FirstLayerNapi(napi_env env, napi_callback_info info) {
   }
   const bool avx = HasAvx512();
   const BitRows bitsOnly{wantBits && !wantValues ? outBits + offset * words : nullptr, words};
-  FirstLayer(a, [&](int r, int i0, int count, const float* z) {
+  FirstLayer(a, rowGroups, [&](int r, int i0, int count, const float* z) {
     if (wantBits) {
       uint32_t* out = outBits + static_cast<size_t>(offset + r) * words;
 #ifdef MEMONET_X86
