@@ -39,25 +39,32 @@ export function memorizePoints(points: PointsMessage, seed: number, row: number)
   const result = memorize(problem, { seed });
   const check = verifyNetwork(result.network, problem);
   const trace = traceExact(result.network, dataset.features.subarray(2 * row, 2 * row + 2));
+  // Stage II adds each interval's values to accumulators: only the interval holding the point
+  // changes them, so the spans that leave every value unchanged are folded into one line.
   const journey: JourneyStep[] = [];
-  let quietIntervals = 0;
+  let unchanged = 0;
+  let previous: readonly dyadic.Dyadic[] = [];
   for (const span of result.network.spans) {
     const values = trace[span.last];
-    const zero = values.every((v) => v.m === 0n);
-    if (span.name.startsWith("stage II") && zero) {
-      quietIntervals++;
+    const same =
+      values.length === previous.length &&
+      values.every((v, i) => v.m === previous[i].m && v.e === previous[i].e);
+    previous = values;
+    const stageTwo = span.name.startsWith("stage II ");
+    if (stageTwo && same) {
+      unchanged++;
       continue;
     }
     const layers =
       span.first === span.last ? `${span.first + 1}` : `${span.first + 1}–${span.last + 1}`;
-    const name = span.name.startsWith("stage II") ? `${span.name}: selected` : span.name;
+    const name = stageTwo ? `${span.name}: values change` : span.name;
     journey.push({ name, layers, values: show(values) });
   }
-  if (quietIntervals > 0) {
+  if (unchanged > 0) {
     journey.splice(1, 0, {
-      name: `stage II: ${quietIntervals} other interval(s)`,
+      name: `stage II: ${unchanged} other interval(s)`,
       layers: "",
-      values: "output 0 (not this point's interval)",
+      values: "leave every value unchanged (the point is far from their windows)",
     });
   }
   const r = result.report;

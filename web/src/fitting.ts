@@ -10,7 +10,6 @@ import {
   type InterpolationModel,
   type Kernels,
   makeDataset,
-  modelToJson,
   predictRows,
   radius,
   scaleFeatures,
@@ -126,11 +125,16 @@ export function fitPicture(
   const t1 = performance.now();
   const features = gridFeatures(grid, scale);
   const region = firingRegions(model, features, kernels);
-  const decision = predictRows(model, features, features.length / 2, kernels);
+  // Binary models answer class 0 exactly where a neuron of its subnetwork fires (model.ts);
+  // one-vs-rest models need the library's rule for cells where several or none fire.
+  const decision =
+    model.mode === "binary"
+      ? Int32Array.from(region, (g) => (g >= 0 ? 0 : 1))
+      : predictRows(model, features, features.length / 2, kernels);
   const t2 = performance.now();
   return {
     knobs,
-    modelJson: modelToJson(model),
+    model,
     region,
     decision,
     fitMs: t1 - t0,

@@ -1,6 +1,6 @@
 // Messages between the page and its fit worker (structured-cloneable plain data).
 
-import type { Activation } from "../../src/browser.js";
+import type { Activation, InterpolationModel } from "../../src/browser.js";
 
 /** Points as the page holds them: raw coordinates (d = 2), labels, class names. */
 export interface PointsMessage {
@@ -52,10 +52,11 @@ export type WorkerRequest =
       readonly row: number;
     };
 
-/** One fitted picture: the model file, the region index and decision of every grid cell. */
+/** One fitted picture: the model, the region index and decision of every grid cell. */
 export interface FitPicture {
   readonly knobs: FitKnobs;
-  readonly modelJson: string;
+  /** The model exactly as fitted (plain data), with the CLI's preprocessing record. */
+  readonly model: InterpolationModel;
   /** Per cell: global index of the first second-layer neuron that fires, −1 where none does. */
   readonly region: Int32Array;
   /** Per cell: the predicted class. */

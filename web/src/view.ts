@@ -38,6 +38,7 @@ export interface Scene {
 
 /** Drawing primitives in pixel coordinates. */
 export interface Painter {
+  /** An image of any size, stretched over the whole view without smoothing. */
   image(pixels: ImageData): void;
   line(x1: number, y1: number, x2: number, y2: number, color: string, width: number): void;
   polyline(points: readonly number[], color: string, width: number): void;
@@ -48,7 +49,7 @@ export interface Painter {
 export const CLASS_COLORS = ["#e8710a", "#1a73e8", "#188038", "#9334e6", "#d01884", "#5f6368"];
 
 /** Pixel cell size of the region grid. */
-export const CELL = 4;
+export const CELL = 5;
 
 /** A viewport around the points (10 % margin), keeping squares square. */
 export function fitViewport(features: Float32Array, width: number, height: number): Viewport {
@@ -116,32 +117,32 @@ function regionColor(g: number): [number, number, number] {
   return [Math.round(255 * f(0)), Math.round(255 * f(8)), Math.round(255 * f(4))];
 }
 
-/** The grid as pixels: each neuron's region in its colour, elsewhere a tint of the class. */
+/** Cell tints where no neuron fires, by predicted class. */
+const TINTS: readonly (readonly [number, number, number])[] = [
+  [253, 226, 204],
+  [214, 228, 250],
+  [209, 235, 215],
+  [232, 215, 250],
+];
+
+/** The grid as one pixel per cell: each neuron's region in its colour, elsewhere a class tint. */
 function regionPixels(scene: Scene): ImageData | null {
-  const { grid, region, decision, view } = scene;
+  const { grid, region, decision } = scene;
   if (region === undefined || decision === undefined) return null;
-  const pixels = new ImageData(view.width, view.height);
-  const cellW = view.width / grid.cols;
-  const cellH = view.height / grid.rows;
-  const tints: [number, number, number][] = [
-    [253, 226, 204],
-    [214, 228, 250],
-    [209, 235, 215],
-    [232, 215, 250],
-  ];
-  for (let py = 0; py < view.height; py++) {
-    const r = Math.min(grid.rows - 1, Math.floor(py / cellH));
-    for (let px = 0; px < view.width; px++) {
-      const c = Math.min(grid.cols - 1, Math.floor(px / cellW));
-      const cell = r * grid.cols + c;
-      const g = scene.layers.regions ? region[cell] : -1;
-      const rgb = g >= 0 ? regionColor(g) : (tints[decision[cell] % tints.length] ?? tints[0]);
-      const at = 4 * (py * view.width + px);
-      pixels.data[at] = rgb[0];
-      pixels.data[at + 1] = rgb[1];
-      pixels.data[at + 2] = rgb[2];
-      pixels.data[at + 3] = 255;
+  const pixels = new ImageData(grid.cols, grid.rows);
+  const colors = new Map<number, readonly [number, number, number]>();
+  for (let cell = 0; cell < grid.cols * grid.rows; cell++) {
+    const g = scene.layers.regions ? region[cell] : -1;
+    let rgb = g >= 0 ? colors.get(g) : TINTS[decision[cell] % TINTS.length];
+    if (rgb === undefined) {
+      rgb = regionColor(g);
+      colors.set(g, rgb);
     }
+    const at = 4 * cell;
+    pixels.data[at] = rgb[0];
+    pixels.data[at + 1] = rgb[1];
+    pixels.data[at + 2] = rgb[2];
+    pixels.data[at + 3] = 255;
   }
   return pixels;
 }
@@ -200,11 +201,12 @@ export function drawScene(scene: Scene, paint: Painter): void {
     const { weights, bias, width } = model.firstLayer;
     const shown = Math.min(width, 2000);
     const alpha = width > 200 ? 0.12 : width > 50 ? 0.25 : 0.5;
-    const color = `rgba(60,64,67,${alpha})`;
+    const segments: number[] = [];
     for (let i = 0; i < shown; i++) {
       const seg = hyperplaneSegment(view, weights[2 * i], weights[2 * i + 1], -bias[i] / scale);
-      if (seg !== null) paint.line(seg[0], seg[1], seg[2], seg[3], color, 1);
+      if (seg !== null) segments.push(...seg);
     }
+    paint.polyline(segments, `rgba(60,64,67,${alpha})`, 1);
   }
   if (scene.layers.boundary) {
     const segs = boundarySegments(scene);
@@ -242,7 +244,14 @@ function starPoints(x: number, y: number, r: number): number[] {
 /** A painter onto a 2-D canvas context. */
 export function canvasPainter(ctx: CanvasRenderingContext2D): Painter {
   return {
-    image: (pixels) => ctx.putImageData(pixels, 0, 0),
+    image(pixels) {
+      const small = document.createElement("canvas");
+      small.width = pixels.width;
+      small.height = pixels.height;
+      small.getContext("2d")?.putImageData(pixels, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(small, 0, 0, ctx.canvas.width, ctx.canvas.height);
+    },
     line(x1, y1, x2, y2, color, width) {
       ctx.strokeStyle = color;
       ctx.lineWidth = width;
@@ -297,7 +306,10 @@ export function sceneToSvg(scene: Scene): string {
       canvas.height = pixels.height;
       canvas.getContext("2d")?.putImageData(pixels, 0, 0);
       const href = canvas.toDataURL("image/png");
-      parts.push(`<image width="${width}" height="${height}" href="${href}"/>`);
+      parts.push(
+        `<image width="${width}" height="${height}" preserveAspectRatio="none" ` +
+          `style="image-rendering:pixelated" href="${href}"/>`,
+      );
     },
     line(x1, y1, x2, y2, color, w) {
       parts.push(
