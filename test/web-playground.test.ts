@@ -190,6 +190,12 @@ describe("playground in Chromium", { skip: SKIP_BROWSER }, () => {
     const at = async (fx: number, fy: number) =>
       page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
     await page.locator("#draw-class").selectOption("0");
+    // One class only: the fit's DataError is shown on the page (not as a console error).
+    await at(0.5, 0.9);
+    await page.waitForFunction(
+      `document.getElementById("status").className === "error" && document.body.dataset.busy === "0"`,
+    );
+    assert.match((await page.locator("#status").textContent()) ?? "", /class/);
     for (const [x, y] of [
       [0.2, 0.2],
       [0.3, 0.7],
@@ -205,7 +211,7 @@ describe("playground in Chromium", { skip: SKIP_BROWSER }, () => {
       await at(x, y);
     await waitForFits(page, 2);
     await page.waitForFunction(
-      `document.querySelector('[data-stat="data"]')?.dataset.value.startsWith("6 points")`,
+      `document.querySelector('[data-stat="data"]')?.dataset.value.startsWith("7 points")`,
     );
     assert.match(await stat(page, "interpolates"), /^yes/);
     // Drag across the first point: it is erased.
@@ -215,7 +221,7 @@ describe("playground in Chromium", { skip: SKIP_BROWSER }, () => {
     await page.mouse.move(box.x + 0.25 * box.width, box.y + 0.2 * box.height, { steps: 5 });
     await page.mouse.up();
     await page.waitForFunction(
-      `document.querySelector('[data-stat="data"]')?.dataset.value.startsWith("5 points")`,
+      `document.querySelector('[data-stat="data"]')?.dataset.value.startsWith("6 points")`,
     );
     assert.match(page.url(), /preset=custom/);
     const [download] = await Promise.all([
@@ -226,13 +232,13 @@ describe("playground in Chromium", { skip: SKIP_BROWSER }, () => {
     await download.saveAs(csv);
     const lines = (await readFile(csv, "utf8")).trim().split("\n");
     assert.equal(lines[0], "x,y,label");
-    assert.equal(lines.length, 6);
+    assert.equal(lines.length, 7);
     assert.deepEqual(
       lines
         .slice(1)
         .map((l) => l.split(",")[2])
         .sort(),
-      ["0", "0", "1", "1", "1"],
+      ["0", "0", "0", "1", "1", "1"],
     );
     await done(page, errors);
   });

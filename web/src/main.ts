@@ -159,8 +159,12 @@ function onReply(reply: WorkerReply): void {
       return;
     case "error":
       setStatus(reply.message, true);
-      if (run.kind === "memorize") ui.exact.innerHTML = `<p class="error"></p>`;
-      ui.exact.querySelector(".error")?.append(reply.message);
+      if (run.kind === "memorize") {
+        const p = document.createElement("p");
+        p.className = "error";
+        p.textContent = reply.message;
+        ui.exact.replaceChildren(p);
+      }
       finishRun();
       return;
   }
