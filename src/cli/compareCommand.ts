@@ -134,8 +134,8 @@ async function loadTest(
 ): Promise<Dataset | null> {
   const images = o.data === "mnist" || o.data === "fashion-mnist" || o.data === "cifar10";
   if (!o.test || !images || o.split !== "train") return null;
-  const { size: _size, ...rest } = o;
-  return loadEvaluationData({ ...rest, split: "test" }, pre);
+  // The whole test split (a --size subset applies to the training data only).
+  return loadEvaluationData({ ...o, size: undefined, split: "test" }, pre);
 }
 
 async function compareCommand(o: CompareCommandOptions): Promise<void> {
