@@ -161,6 +161,15 @@ test("compare: the dfg and vys rows equal what fit and memorize report", async (
     assert.equal(row?.neurons, s.firstLayerWidth + s.secondLayerWidth);
     assert.equal(row?.parameters, s.nonzeroParameters);
     assert.equal(row?.interpolates, net.model.info.interpolates);
+    const alg1 = await new InterpolatingNetwork(
+      { algorithm: 1, n: 0, lambda: 1, seed },
+      { kernels: referenceKernels },
+    ).fit(ds);
+    const s1 = modelStats(alg1.model);
+    const row1 = rows.find((r) => r.method === "dfg1" && r.seed === seed);
+    assert.equal(row1?.neurons, s1.firstLayerWidth + s1.secondLayerWidth);
+    assert.equal(row1?.parameters, s1.nonzeroParameters);
+    assert.equal(row1?.guaranteed, true);
     const m = memorize(problemFromDataset(ds), { seed }).report.network;
     const vys = rows.find((r) => r.method === "vys" && r.seed === seed);
     assert.equal(vys?.neurons, m.neurons);

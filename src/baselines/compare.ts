@@ -36,8 +36,10 @@ export interface CompareOptions {
   readonly methods?: readonly CompareMethod[];
   /** Seeds 0..seeds−1 per method (default 1). */
   readonly seeds?: number;
-  /** dfg: first-layer width n (default 1000); dfg1: n_min (default 0). */
+  /** dfg: first-layer width n (default 1000). */
   readonly n?: number;
+  /** dfg1: the minimal first-layer width n_min (default 0). */
+  readonly nMin?: number;
   /** dfg, dfg1: maximal bias λ (default 1). */
   readonly lambda?: number;
   /** vys: Thm 5.1's depth parameter L. */
@@ -145,7 +147,7 @@ async function runDfg(
   const net = new InterpolatingNetwork(
     {
       algorithm,
-      n: o.n ?? (algorithm === 2 ? 1000 : 0),
+      n: algorithm === 2 ? (o.n ?? 1000) : (o.nMin ?? 0),
       ...(o.lambda !== undefined ? { lambda: o.lambda } : {}),
       seed,
     },

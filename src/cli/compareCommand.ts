@@ -26,6 +26,7 @@ interface CompareCommandOptions extends DataOptions {
   methods: CompareMethod[];
   seeds: number;
   n?: number;
+  nMin?: number;
   lambda?: number;
   depth?: number;
   bits?: number;
@@ -146,6 +147,7 @@ async function compareCommand(o: CompareCommandOptions): Promise<void> {
     methods: o.methods,
     seeds: o.seeds,
     ...(o.n !== undefined ? { n: o.n } : {}),
+    ...(o.nMin !== undefined ? { nMin: o.nMin } : {}),
     ...(o.lambda !== undefined ? { lambda: o.lambda } : {}),
     ...(o.depth !== undefined ? { depth: o.depth } : {}),
     ...(o.bits !== undefined ? { bits: o.bits } : {}),
@@ -200,11 +202,8 @@ export function registerCompareCommand(program: Command): void {
       [...COMPARE_METHODS],
     )
     .option("--seeds <k>", "seeds 0..k-1 per method", integerAtLeast(1), 1)
-    .option(
-      "--n <n>",
-      "dfg: first-layer width (default 1000); dfg1: n_min (default 0)",
-      integerAtLeast(0),
-    )
+    .option("--n <n>", "dfg: first-layer width (default 1000)", integerAtLeast(1))
+    .option("--n-min <n>", "dfg1: minimal first-layer width n_min (default 0)", integerAtLeast(0))
     .option("--lambda <λ>", "dfg, dfg1: maximal bias (default 1)", numberAtLeast(0))
     .addOption(
       new Option("--depth <L>", "vys: Thm 5.1's depth parameter L")
