@@ -28,3 +28,31 @@ export {
 export { mergeResults, type MergeReport } from "./experiments/merge.js";
 export { type Shard, parseShard, shardFromEnv } from "./experiments/shard.js";
 export { writeReport, type Report } from "./plots/report.js";
+export {
+  COMPARE_METHODS,
+  METHOD_DESCRIPTIONS,
+  type CompareMethod,
+  type CompareOptions,
+  type CompareRow,
+  compareMethods,
+} from "./baselines/compare.js";
+export {
+  type ProjectionNetwork,
+  type ProjectionOptions,
+  type ProjectionStats,
+  fitProjection,
+  predictProjection,
+  projectionStats,
+  scoreProjection,
+} from "./baselines/projection.js";
+export {
+  type MlpWeights,
+  type SgdAttempt,
+  type SgdOptions,
+  type SgdResult,
+  mlpParameters,
+  predictMlp,
+  searchSgdWidth,
+} from "./baselines/sgd.js";
+export { useTfjsWasm } from "./node/tfjs.js";
+export { compareFigure } from "./plots/compareFigure.js";

@@ -17,6 +17,7 @@ import {
 } from "./dataOptions.js";
 import { runDemo } from "./demo.js";
 import { ExperimentError } from "../experiments/errors.js";
+import { registerCompareCommand } from "./compareCommand.js";
 import { registerExperimentCommands } from "./experimentCommands.js";
 import { registerMemorizeCommands, VerificationError } from "./memorizeCommands.js";
 import { NetworkFileError } from "../memorization/networkFile.js";
@@ -228,6 +229,7 @@ function buildProgram(): Command {
     .action((o: { backend: BackendChoice }) => runDemo(o.backend));
   registerExperimentCommands(program);
   registerMemorizeCommands(program);
+  registerCompareCommand(program);
   return program;
 }
 
