@@ -51,7 +51,12 @@ for (const c of layers) {
   }
   const layer = { dim: c.dim, width: c.width, weights, weightsT, bias };
   const wordsPerRow = wordsPerRowFor(c.width);
-  const bits = { rows: c.rows, bits: c.width, wordsPerRow, data: new Uint32Array(c.rows * wordsPerRow) };
+  const bits = {
+    rows: c.rows,
+    bits: c.width,
+    wordsPerRow,
+    data: new Uint32Array(c.rows * wordsPerRow),
+  };
   ref.thresholdLayer(x, c.rows, layer, bits, 0);
   const relu = new Float32Array(c.rows * c.width);
   ref.reluLayer(x, c.rows, layer, relu, 0);
@@ -69,13 +74,15 @@ const width = 700;
 const words = wordsPerRowFor(width);
 const data = new Uint32Array(rowsN * words);
 for (let r = 0; r < rowsN; r++) {
-  for (let i = 0; i < width; i++) if (rng.uniform() < 0.4) data[r * words + (i >> 5)] |= 1 << (i & 31);
+  for (let i = 0; i < width; i++)
+    if (rng.uniform() < 0.4) data[r * words + (i >> 5)] |= 1 << (i & 31);
 }
 const matrix = { rows: rowsN, bits: width, wordsPerRow: words, data };
 const maskCount = 20;
 const masks = new Uint32Array(maskCount * words);
 for (let q = 0; q < maskCount; q++) {
-  for (let i = 0; i < width; i++) if (rng.uniform() < 0.6) masks[q * words + (i >> 5)] |= 1 << (i & 31);
+  for (let i = 0; i < width; i++)
+    if (rng.uniform() < 0.6) masks[q * words + (i >> 5)] |= 1 << (i & 31);
 }
 const list = Int32Array.from({ length: 900 }, () => rng.below(rowsN));
 put("pop.shape", Int32Array.of(rowsN, width, words, maskCount));

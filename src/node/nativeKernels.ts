@@ -144,7 +144,10 @@ export interface NativeOptions {
  * Loads the addon and wraps one context of it as Kernels; throws when it is missing, does not
  * load, or the kernel table asked for is not one this CPU runs (the error names those it runs).
  */
-export function createNativeKernels(path = NATIVE_ADDON_PATH, options: NativeOptions = {}): Kernels {
+export function createNativeKernels(
+  path = NATIVE_ADDON_PATH,
+  options: NativeOptions = {},
+): Kernels {
   const addon = loadAddon(path);
   const simd = options.simd ?? (process.env.MEMONET_SIMD || "auto");
   const ctx = new addon.Context(simd, options.threads ?? 0);
