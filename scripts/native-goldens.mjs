@@ -7,6 +7,7 @@
 // Format: records of [u32 name length][name][u8 type: 0 f32, 1 u32, 2 i32, 3 f64, 4 u8]
 // [u32 element count][elements, little-endian].
 
+import { Buffer } from "node:buffer";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -205,9 +205,12 @@ test("whole models: every backend builds the bit-identical model", async () => {
   }
 });
 
-test("native: the model is the same on every kernel table with 1, 2 and 3 threads", noNative, () => {
-  const dist = new URL("../src/", import.meta.url).href;
-  const script = `
+test(
+  "native: the model is the same on every kernel table with 1, 2 and 3 threads",
+  noNative,
+  () => {
+    const dist = new URL("../src/", import.meta.url).href;
+    const script = `
     import { createHash } from "node:crypto";
     const { makeRandomLabels } = await import("${dist}data/generators.js");
     const { normalizeRadius } = await import("${dist}data/preprocess.js");
@@ -224,22 +227,23 @@ test("native: the model is the same on every kernel table with 1, 2 and 3 thread
     }
     console.log(hash.digest("hex"));
   `;
-  // Every kernel table this CPU runs (MEMONET_SIMD), each with 1, 2 and 3 threads.
-  assert.ok(supportedTables.includes("portable"));
-  const settings = supportedTables.flatMap((simd) =>
-    ["1", "2", "3"].map((threads) => ({ MEMONET_THREADS: threads, MEMONET_SIMD: simd })),
-  );
-  const hashes = settings.map((env) => {
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-      encoding: "utf8",
-      env: { ...process.env, ...env },
+    // Every kernel table this CPU runs (MEMONET_SIMD), each with 1, 2 and 3 threads.
+    assert.ok(supportedTables.includes("portable"));
+    const settings = supportedTables.flatMap((simd) =>
+      ["1", "2", "3"].map((threads) => ({ MEMONET_THREADS: threads, MEMONET_SIMD: simd })),
+    );
+    const hashes = settings.map((env) => {
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
     });
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim();
-  });
-  assert.match(hashes[0], /^[0-9a-f]{64}$/);
-  for (const h of hashes) assert.equal(h, hashes[0]);
-});
+    assert.match(hashes[0], /^[0-9a-f]{64}$/);
+    for (const h of hashes) assert.equal(h, hashes[0]);
+  },
+);
 
 // Each worker has its own native context (pool and scratch buffers); the timeout guards against
 // a hang should two callers ever share one pool.
