@@ -331,7 +331,7 @@ inline void PreactGroup(const LayerArgs& a, const RowGroups& g, int grp, const f
   }
 }
 
-// Panels [t0, t1) of 64 neurons for every group of g: packs each panel from W, then writes each
+// Panels [t0, t1) of 64 neurons for every group of every block: packs each panel from W, then writes each
 // row's threshold bits (one 64-bit word per panel) and/or ReLU values.
 void LayerTiles(const LayerArgs& a, const RowGroups* blocks, int blockCount, int t0, int t1,
                 LayerScratch& s, const LayerOut& out) {
@@ -350,29 +350,29 @@ void LayerTiles(const LayerArgs& a, const RowGroups* blocks, int blockCount, int
     for (int c = 0; c < kPanel; c++) bias[c] = c < count ? a.bias[i0 + c] : 0.0f;
     const uint64_t valid = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
     for (int block = 0; block < blockCount; block++) {
-     const RowGroups& g = blocks[block];
-     const int groups = static_cast<int>(g.rows.size()) / kGroupRows;
-     for (int grp = 0; grp < groups; grp++) {
-      PreactGroup(a, g, grp, panel, bias, z);
-      for (int q = 0; q < kGroupRows; q++) {
-        const int r = g.rows[static_cast<size_t>(grp) * kGroupRows + q];
-        if (r < 0) break;
-        const float* zq = z + q * kPanel;
-        if (out.bits != nullptr) {
-          uint64_t m = 0;
+      const RowGroups& g = blocks[block];
+      const int groups = static_cast<int>(g.rows.size()) / kGroupRows;
+      for (int grp = 0; grp < groups; grp++) {
+        PreactGroup(a, g, grp, panel, bias, z);
+        for (int q = 0; q < kGroupRows; q++) {
+          const int r = g.rows[static_cast<size_t>(grp) * kGroupRows + q];
+          if (r < 0) break;
+          const float* zq = z + q * kPanel;
+          if (out.bits != nullptr) {
+            uint64_t m = 0;
 #pragma GCC unroll 16
-          for (int v = 0; v < kPanel / F::L; v++) {
-            m |= static_cast<uint64_t>(F::PositiveBits(F::Load(zq + F::L * v))) << (F::L * v);
+            for (int v = 0; v < kPanel / F::L; v++) {
+              m |= static_cast<uint64_t>(F::PositiveBits(F::Load(zq + F::L * v))) << (F::L * v);
+            }
+            m &= valid;
+            std::memcpy(out.bits + static_cast<size_t>(r) * out.words + i0 / 32, &m, sizeof m);
           }
-          m &= valid;
-          std::memcpy(out.bits + static_cast<size_t>(r) * out.words + i0 / 32, &m, sizeof m);
-        }
-        if (out.values != nullptr) {
-          float* o = out.values + static_cast<size_t>(r) * a.width + i0;
-          for (int i = 0; i < count; i++) o[i] = zq[i] > 0.0f ? zq[i] : 0.0f;
+          if (out.values != nullptr) {
+            float* o = out.values + static_cast<size_t>(r) * a.width + i0;
+            for (int i = 0; i < count; i++) o[i] = zq[i] > 0.0f ? zq[i] : 0.0f;
+          }
         }
       }
-     }
     }
   }
 }
