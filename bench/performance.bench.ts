@@ -1,7 +1,14 @@
 // `npm run bench:perf` (issue 5): fit times, peak memory and scoring time at the paper's scales,
 // as ratios to the Python reference figures measured on this 2-core machine (NumPy + OpenBLAS
-// AVX-512, 2 threads, seed 0). Each case runs in its own process so its peak RSS is its own.
-//   node dist/bench/performance.bench.js [--only NAME] [--skip-long]
+// AVX-512, 2 threads, seed 0), or, when MEMONET_REFERENCE names a checkout of the paper's code,
+// to the reference run on the same data in the same run (alternating with memonet; Debian's
+// python3 with NumPy and scikit-learn, or MEMONET_PYTHON). Each case runs in its own process so
+// its peak RSS is its own.
+//   node dist/bench/performance.bench.js [--only NAME] [--skip-long] [--simd TABLE]
+//     [--backend wasm|native] [--tables] [--repeat K]
+// --simd forces a native kernel table (MEMONET_SIMD); --tables runs every case on each native
+// table this CPU supports and on wasm, side by side; --repeat alternates memonet and the
+// reference K times (medians reported).
 // Writes bench/results/performance.json (with the machine and the commit).
 
 import { spawnSync } from "node:child_process";
@@ -10,6 +17,9 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { formatTable } from "../src/cli/format.js";
 import { currentCommit } from "./util.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 interface Case {
   readonly name: string;
@@ -68,7 +78,8 @@ async function runCase(name: string): Promise<void> {
   const { Rng } = await import("../src/random/rng.js");
   const { getKernels } = await import("../src/kernels/index.js");
   await import("../src/node/nativeKernels.js");
-  const kernels = getKernels("auto");
+  const backendArg = process.argv.indexOf("--backend");
+  const kernels = getKernels(backendArg >= 0 ? (process.argv[backendArg + 1] as "wasm") : "auto");
   // In place: one copy of the 220 MB of features, as a memory-conscious user would do.
   const inPlace = { inPlace: true };
   const mnist = async () =>
@@ -147,9 +158,108 @@ async function runCase(name: string): Promise<void> {
   console.log(JSON.stringify({ ...result, rssMB, backend: kernels.name }));
 }
 
+/** The paper's code on one case's data (written by --dump), or undefined where not set up. */
+const REFERENCE_DRIVER = `
+import json, resource, sys, time
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import algorithm
+d = json.load(open(sys.argv[2] + "/meta.json"))
+X = np.fromfile(sys.argv[2] + "/x.f32", dtype=np.float32).reshape(d["rows"], d["dim"])
+y = np.fromfile(sys.argv[2] + "/y.i32", dtype=np.int32)
+model = algorithm.get_model({"activation": "thres", "n_iter": d["n"], "max_bias": d["lambda"]}, random_state=0)
+t0 = time.perf_counter()
+model.fit(X, y)
+seconds = time.perf_counter() - t0
+print(json.dumps({"seconds": seconds, "rssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+`;
+
+/** Writes a case's normalized data set for the reference driver (x.f32, y.i32, meta.json). */
+async function dumpCase(name: string, dir: string): Promise<void> {
+  const { loadMnist } = await import("../src/node/loaders.js");
+  const pre = await import("../src/data/preprocess.js");
+  const all = pre.scalePixels(await loadMnist({ split: "all" }));
+  const [ds, n] =
+    name === "mnist-1v9-n5000"
+      ? [pre.normalizeRadius(pre.binarySubproblem(all, "1", "9")), 5000]
+      : [pre.normalizeRadius(all), name === "mnist-10-n1000" ? 1000 : 5000];
+  writeFileSync(join(dir, "x.f32"), ds.features);
+  writeFileSync(join(dir, "y.i32"), Int32Array.from(ds.labels));
+  writeFileSync(
+    join(dir, "meta.json"),
+    JSON.stringify({ rows: ds.size, dim: ds.features.length / ds.size, n, lambda: 0.5 }),
+  );
+}
+
+const REFERENCE_CASES = new Set(["mnist-1v9-n5000", "mnist-10-n1000", "mnist-10-n5000"]);
+
+/** Runs the paper's code on a case in the same run; undefined when MEMONET_REFERENCE is unset. */
+function runReference(self: string, name: string): { seconds: number; rssMB: number } | undefined {
+  const ref = process.env.MEMONET_REFERENCE;
+  if (!ref || !REFERENCE_CASES.has(name)) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), "memonet-ref-"));
+  try {
+    const dump = spawnSync(process.execPath, [self, "--dump", name, dir], { encoding: "utf8" });
+    if (dump.status !== 0) throw new Error(dump.stderr);
+    const env = { ...process.env };
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    if (process.env.MEMONET_REFERENCE_CORETYPE) {
+      env.OPENBLAS_CORETYPE = process.env.MEMONET_REFERENCE_CORETYPE;
+    }
+    const python = process.env.MEMONET_PYTHON ?? "/usr/bin/python3";
+    const r = spawnSync(python, ["-c", REFERENCE_DRIVER, ref, dir], { encoding: "utf8", env });
+    if (r.status !== 0) throw new Error(`reference run failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/** Native kernel tables this CPU supports (empty without the addon). */
+async function supportedTables(): Promise<string[]> {
+  try {
+    const { nativeTables } = await import("../src/node/nativeKernels.js");
+    return nativeTables()
+      .filter((t) => t.supported)
+      .map((t) => t.name);
+  } catch {
+    return [];
+  }
+}
+
 async function main(): Promise<void> {
   const caseArg = process.argv.indexOf("--case");
   if (caseArg >= 0) return runCase(process.argv[caseArg + 1]);
+  const dumpArg = process.argv.indexOf("--dump");
+  if (dumpArg >= 0) return dumpCase(process.argv[dumpArg + 1], process.argv[dumpArg + 2]);
+  const arg = (flag: string) => {
+    const i = process.argv.indexOf(flag);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const simd = arg("--simd");
+  const repeat = Math.max(1, Number(arg("--repeat") ?? 1));
+  // Configurations: the default (auto, or --simd / --backend), or with --tables every native
+  // table this CPU supports and wasm.
+  const configs: { label: string; args: string[]; env: Record<string, string> }[] =
+    process.argv.includes("--tables")
+      ? [
+          ...(await supportedTables()).map((t) => ({
+            label: `native ${t}`,
+            args: ["--backend", "native"],
+            env: { MEMONET_SIMD: t },
+          })),
+          { label: "wasm", args: ["--backend", "wasm"], env: {} },
+        ]
+      : [
+          {
+            label: "",
+            args: arg("--backend") ? ["--backend", arg("--backend")!] : [],
+            env: simd ? { MEMONET_SIMD: simd } : {},
+          },
+        ];
   const onlyArg = process.argv.indexOf("--only");
   const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
   const skipLong = process.argv.includes("--skip-long");
@@ -159,49 +269,90 @@ async function main(): Promise<void> {
   for (const c of CASES) {
     if (only !== undefined && c.name !== only) continue;
     if (skipLong && c.long) continue;
-    console.error(`running ${c.name} ...`);
-    const r = spawnSync(process.execPath, [self, "--case", c.name], {
-      encoding: "utf8",
-      maxBuffer: 1 << 24,
-    });
-    if (r.status !== 0) {
-      rows.push([c.description, "failed", "", "", "", "", ""]);
-      console.error(r.stderr);
-      continue;
+    for (const config of configs) {
+      console.error(`running ${c.name} ${config.label} ...`);
+      // memonet and (where set up) the reference, alternating, `repeat` times.
+      const runs: Record<string, number | string>[] = [];
+      const refRuns: { seconds: number; rssMB: number }[] = [];
+      let failed = "";
+      for (let k = 0; k < repeat && failed === ""; k++) {
+        const r = spawnSync(process.execPath, [self, "--case", c.name, ...config.args], {
+          encoding: "utf8",
+          maxBuffer: 1 << 24,
+          env: { ...process.env, ...config.env },
+        });
+        if (r.status !== 0) {
+          failed = r.stderr;
+          break;
+        }
+        runs.push(JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}"));
+        const ref = runReference(self, c.name);
+        if (ref !== undefined) refRuns.push(ref);
+      }
+      if (failed !== "") {
+        rows.push([c.description, config.label, "failed", "", "", "", "", ""]);
+        console.error(failed);
+        continue;
+      }
+      const seconds = median(runs.map((o) => Number(o.seconds)));
+      const rssMB = Math.max(...runs.map((o) => Number(o.rssMB)));
+      const out: Record<string, number | string> = { ...runs[0], seconds, rssMB };
+      const referenceSeconds =
+        refRuns.length > 0 ? median(refRuns.map((o) => o.seconds)) : c.referenceSeconds;
+      const measured = refRuns.length > 0;
+      const speedup = referenceSeconds !== undefined ? referenceSeconds / seconds : undefined;
+      const met = [
+        c.targetSpeedup !== undefined && speedup !== undefined
+          ? speedup >= c.targetSpeedup
+            ? `≥${c.targetSpeedup}x yes`
+            : `≥${c.targetSpeedup}x NO`
+          : "",
+        c.targetRssFraction !== undefined && c.referenceRssMB !== undefined
+          ? rssMB <= c.targetRssFraction * c.referenceRssMB
+            ? "RSS yes"
+            : `RSS NO (> ${(c.targetRssFraction * c.referenceRssMB).toFixed(0)} MB)`
+          : "",
+      ]
+        .filter(Boolean)
+        .join(", ");
+      results.push({
+        ...c,
+        ...out,
+        config: config.label,
+        runs,
+        referenceRuns: refRuns,
+        referenceSeconds,
+        speedup,
+      });
+      rows.push([
+        c.description,
+        String(out.backend ?? config.label),
+        `${seconds.toFixed(2)} s`,
+        referenceSeconds !== undefined
+          ? `${referenceSeconds.toFixed(1)} s${measured ? " (measured)" : ""}`
+          : "",
+        speedup !== undefined ? `${speedup.toFixed(1)}x` : "",
+        `${rssMB.toFixed(0)} MB`,
+        out.width !== undefined ? String(out.width) : "",
+        met,
+      ]);
     }
-    const out = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}");
-    const speedup = c.referenceSeconds !== undefined ? c.referenceSeconds / out.seconds : undefined;
-    const met = [
-      c.targetSpeedup !== undefined
-        ? speedup! >= c.targetSpeedup
-          ? `≥${c.targetSpeedup}x yes`
-          : `≥${c.targetSpeedup}x NO`
-        : "",
-      c.targetRssFraction !== undefined && c.referenceRssMB !== undefined
-        ? out.rssMB <= c.targetRssFraction * c.referenceRssMB
-          ? "RSS yes"
-          : `RSS NO (> ${(c.targetRssFraction * c.referenceRssMB).toFixed(0)} MB)`
-        : "",
-    ]
-      .filter(Boolean)
-      .join(", ");
-    results.push({ ...c, ...out, speedup });
-    rows.push([
-      c.description,
-      `${out.seconds.toFixed(2)} s`,
-      c.referenceSeconds !== undefined ? `${c.referenceSeconds} s` : "",
-      speedup !== undefined ? `${speedup.toFixed(1)}x` : "",
-      `${out.rssMB.toFixed(0)} MB`,
-      out.width !== undefined ? String(out.width) : "",
-      met,
-    ]);
   }
   console.log(
     `memonet performance benchmark: ${cpus().length} cores, ${cpus()[0]?.model ?? "?"}, commit ${currentCommit()}`,
   );
   console.log(
     formatTable(
-      ["case", "time", "reference", "speed-up", "peak RSS", "2nd-layer width", "target met"],
+      [
+        "case",
+        "backend",
+        "time",
+        "reference",
+        "speed-up",
+        "peak RSS",
+        "2nd-layer width",
+        "target met",
+      ],
       rows,
     ),
   );

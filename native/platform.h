@@ -1,5 +1,4 @@
-// Platform pieces of memonet's native kernels: the standard headers, x86 detection, the thread
-// pool every kernel splits its work over, and CPU feature detection.
+// The thread pool every kernel splits its work over (one per context, see context.h).
 
 #pragma once
 
@@ -15,12 +14,7 @@
 #include <thread>
 #include <vector>
 
-#if defined(__x86_64__) || defined(_M_X64)
-#include <immintrin.h>
-#define MEMONET_X86 1
-#endif
-
-namespace {
+namespace memonet {
 
 // ---------------------------------------------------------------------------------------------
 // Thread pool: parallel_for(tasks, fn) runs fn(task) for task in [0, tasks) on all threads
@@ -97,47 +91,12 @@ class Pool {
   bool stop_ = false;
 };
 
-Pool* g_pool = nullptr;
-
-int ThreadCount() {
+// Threads of a new context: MEMONET_THREADS, else the hardware's (at most 64).
+inline int ThreadCount() {
   const char* env = std::getenv("MEMONET_THREADS");
   if (env != nullptr && std::atoi(env) > 0) return std::min(64, std::atoi(env));
   unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
 }
 
-// ---------------------------------------------------------------------------------------------
-// CPU features.
-
-// MEMONET_SIMD=portable turns every vector path off (to test the portable code on any machine).
-bool SimdAllowed() {
-  static const bool allowed = [] {
-    const char* env = std::getenv("MEMONET_SIMD");
-    return env == nullptr || std::strcmp(env, "portable") != 0;
-  }();
-  return allowed;
-}
-
-// AVX-512 F + BW + VPOPCNTDQ: the first layer and the popcounts.
-bool HasAvx512() {
-#ifdef MEMONET_X86
-  static const bool ok = SimdAllowed() && __builtin_cpu_supports("avx512f") &&
-                         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vpopcntdq");
-  return ok;
-#else
-  return false;
-#endif
-}
-
-// AVX-512 F + DQ and BMI2: the sampling.
-bool HasAvx512DqBmi2() {
-#ifdef MEMONET_X86
-  static const bool ok = SimdAllowed() && __builtin_cpu_supports("avx512f") &&
-                         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("bmi2");
-  return ok;
-#else
-  return false;
-#endif
-}
-
-}  // namespace
+}  // namespace memonet

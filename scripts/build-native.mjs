@@ -19,7 +19,10 @@ const stamp = join(dir, "build", "source.hash");
 
 function sourceHash() {
   const h = createHash("sha256");
-  const sources = readdirSync(dir).filter((f) => /\.(cc|h)$/.test(f) || f === "binding.gyp");
+  const sources = [
+    ...readdirSync(dir).filter((f) => /\.(cc|h)$/.test(f) || f === "binding.gyp"),
+    ...readdirSync(join(dir, "simd")).map((f) => join("simd", f)),
+  ];
   for (const f of sources.sort()) h.update(readFileSync(join(dir, f)));
   h.update(process.version);
   h.update(readFileSync(fileURLToPath(import.meta.url)));

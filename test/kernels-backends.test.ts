@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import assert from "node:assert/strict";
 import { getKernels, availableBackends } from "../src/kernels/index.js";
-import { NATIVE_ADDON_PATH } from "../src/node/nativeKernels.js";
+import { NATIVE_ADDON_PATH, createNativeKernels, nativeTables } from "../src/node/nativeKernels.js";
 import { existsSync } from "node:fs";
 import { referenceKernels } from "../src/kernels/reference.js";
 import { wordsPerRowFor, type BitMatrix, type Kernels } from "../src/kernels/types.js";
@@ -24,9 +24,18 @@ import { predictRows } from "../src/interpolation/predict.js";
 import { checkSeparation } from "../src/interpolation/separation.js";
 import { fitNet, sparsify } from "./helpers.js";
 
-const fast: Kernels[] = availableBackends()
-  .filter((b) => b !== "reference")
-  .map((b) => getKernels(b));
+// Every native kernel table this CPU runs (not only the one auto picks): each is checked alike.
+const supportedTables = existsSync(NATIVE_ADDON_PATH)
+  ? nativeTables()
+      .filter((t) => t.supported)
+      .map((t) => t.name)
+  : [];
+const fast: Kernels[] = [
+  ...availableBackends()
+    .filter((b) => b !== "reference")
+    .map((b) => getKernels(b)),
+  ...supportedTables.slice(1).map((simd) => createNativeKernels(undefined, { simd })),
+];
 
 function randomBits(rng: Rng, rows: number, bits: number, density: number): BitMatrix {
   const wordsPerRow = wordsPerRowFor(bits);
@@ -196,9 +205,12 @@ test("whole models: every backend builds the bit-identical model", async () => {
   }
 });
 
-test("native: the model is the same with 1, 2 and 3 threads, and without SIMD", noNative, () => {
-  const dist = new URL("../src/", import.meta.url).href;
-  const script = `
+test(
+  "native: the model is the same on every kernel table with 1, 2 and 3 threads",
+  noNative,
+  () => {
+    const dist = new URL("../src/", import.meta.url).href;
+    const script = `
     import { createHash } from "node:crypto";
     const { makeRandomLabels } = await import("${dist}data/generators.js");
     const { normalizeRadius } = await import("${dist}data/preprocess.js");
@@ -215,26 +227,26 @@ test("native: the model is the same with 1, 2 and 3 threads, and without SIMD", 
     }
     console.log(hash.digest("hex"));
   `;
-  // MEMONET_SIMD=portable runs the portable C++ paths (those of machines without AVX-512).
-  const settings = [
-    { MEMONET_THREADS: "1" },
-    { MEMONET_THREADS: "2" },
-    { MEMONET_THREADS: "3" },
-    { MEMONET_THREADS: "2", MEMONET_SIMD: "portable" },
-  ];
-  const hashes = settings.map((env) => {
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-      encoding: "utf8",
-      env: { ...process.env, ...env },
+    // Every kernel table this CPU runs (MEMONET_SIMD), each with 1, 2 and 3 threads.
+    assert.ok(supportedTables.includes("portable"));
+    const settings = supportedTables.flatMap((simd) =>
+      ["1", "2", "3"].map((threads) => ({ MEMONET_THREADS: threads, MEMONET_SIMD: simd })),
+    );
+    const hashes = settings.map((env) => {
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
     });
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim();
-  });
-  assert.match(hashes[0], /^[0-9a-f]{64}$/);
-  for (const h of hashes) assert.equal(h, hashes[0]);
-});
+    assert.match(hashes[0], /^[0-9a-f]{64}$/);
+    for (const h of hashes) assert.equal(h, hashes[0]);
+  },
+);
 
-// Without the addon's call lock this test hangs (two callers in one pool), hence the timeout.
+// Each worker has its own native context (pool and scratch buffers); the timeout guards against
+// a hang should two callers ever share one pool.
 test(
   "native: worker threads may call the addon at the same time",
   { ...noNative, timeout: 120_000 },
@@ -276,25 +288,45 @@ test(
   },
 );
 
+test(
+  "native: MEMONET_SIMD picks a kernel table, and names the available ones otherwise",
+  noNative,
+  () => {
+    for (const simd of supportedTables) {
+      assert.match(
+        createNativeKernels(undefined, { simd }).name,
+        new RegExp(`^native \\(${simd}, `),
+      );
+    }
+    assert.match(getKernels("native").name, new RegExp(`^native \\(${supportedTables[0]}, `));
+    assert.throws(
+      () => createNativeKernels(undefined, { simd: "sse9" }),
+      new RegExp(`MEMONET_SIMD=sse9 .*available: ${supportedTables.join(", ")}, auto`),
+    );
+  },
+);
+
 test("native hyperplane sampling continues the TypeScript stream bit for bit", noNative, () => {
-  const native = getKernels("native");
-  for (const [dim, widths, lambda, seed] of [
-    [784, [1, 7, 100], 0.5, 0],
-    [3, [1, 2, 3, 500], 1, 9],
-    [1, [5, 6], 0, 3],
-    [2, [999], 2.5, 12],
-  ] as const) {
-    const js = new HyperplaneSampler(dim, lambda, seed);
-    const fastSampler = new HyperplaneSampler(dim, lambda, seed, native);
-    for (const width of widths) {
-      // Growing in steps (as Algorithm 1 does) must give the same hyperplanes as one draw.
-      const a = js.layer(width);
-      const b = fastSampler.layer(width);
-      assert.deepEqual(b.weights, a.weights, `dim ${dim} width ${width}`);
-      assert.deepEqual(b.bias, a.bias, `dim ${dim} width ${width}`);
-      const once = new HyperplaneSampler(dim, lambda, seed, native).layer(width);
-      assert.deepEqual(once.weights, a.weights, `dim ${dim} width ${width} in one draw`);
-      assert.deepEqual(once.bias, a.bias, `dim ${dim} width ${width} in one draw`);
+  for (const simd of supportedTables) {
+    const native = createNativeKernels(undefined, { simd });
+    for (const [dim, widths, lambda, seed] of [
+      [784, [1, 7, 100], 0.5, 0],
+      [3, [1, 2, 3, 500], 1, 9],
+      [1, [5, 6], 0, 3],
+      [2, [999], 2.5, 12],
+    ] as const) {
+      const js = new HyperplaneSampler(dim, lambda, seed);
+      const fastSampler = new HyperplaneSampler(dim, lambda, seed, native);
+      for (const width of widths) {
+        // Growing in steps (as Algorithm 1 does) must give the same hyperplanes as one draw.
+        const a = js.layer(width);
+        const b = fastSampler.layer(width);
+        assert.deepEqual(b.weights, a.weights, `dim ${dim} width ${width}`);
+        assert.deepEqual(b.bias, a.bias, `dim ${dim} width ${width}`);
+        const once = new HyperplaneSampler(dim, lambda, seed, native).layer(width);
+        assert.deepEqual(once.weights, a.weights, `dim ${dim} width ${width} in one draw`);
+        assert.deepEqual(once.bias, a.bias, `dim ${dim} width ${width} in one draw`);
+      }
     }
   }
 });
@@ -322,65 +354,69 @@ test("predictions on new data (ambiguous rows included) are the same with every 
 });
 
 test("native maskedAnyBelow equals the per-neuron definition", noNative, () => {
-  const native = getKernels("native");
-  const rng = new Rng(8);
-  for (const bits of [64, 1000, 5000]) {
-    const m = randomBits(rng, 400, bits, 0.5);
-    const k = 5;
-    const masks = randomBits(rng, k, bits, 0.2).data;
-    // About 1.5 standard deviations below the mean popcount (0.1·bits): some rows fire, most not.
-    const typical = Math.round(0.1 * bits - 1.5 * Math.sqrt(0.09 * bits));
-    const thresholds = Float64Array.from({ length: k }, () => typical + 0.5 * rng.below(2));
-    const rows = Int32Array.from(rng.permutation(400));
-    const got = new Uint8Array(400);
-    native.maskedAnyBelow?.(m, masks, thresholds, k, rows, 400, got);
-    let fired = 0;
-    for (let t = 0; t < 400; t++) {
-      let want = 0;
-      for (let q = 0; q < k; q++) {
-        const mask = masks.subarray(q * m.wordsPerRow, (q + 1) * m.wordsPerRow);
-        if (referenceKernels.maskedMin(m, mask, Int32Array.of(rows[t]), 1, -1) < thresholds[q])
-          want = 1;
+  for (const simd of supportedTables) {
+    const native = createNativeKernels(undefined, { simd });
+    const rng = new Rng(8);
+    for (const bits of [64, 1000, 5000]) {
+      const m = randomBits(rng, 400, bits, 0.5);
+      const k = 5;
+      const masks = randomBits(rng, k, bits, 0.2).data;
+      // About 1.5 standard deviations below the mean popcount (0.1·bits): some rows fire, most not.
+      const typical = Math.round(0.1 * bits - 1.5 * Math.sqrt(0.09 * bits));
+      const thresholds = Float64Array.from({ length: k }, () => typical + 0.5 * rng.below(2));
+      const rows = Int32Array.from(rng.permutation(400));
+      const got = new Uint8Array(400);
+      native.maskedAnyBelow?.(m, masks, thresholds, k, rows, 400, got);
+      let fired = 0;
+      for (let t = 0; t < 400; t++) {
+        let want = 0;
+        for (let q = 0; q < k; q++) {
+          const mask = masks.subarray(q * m.wordsPerRow, (q + 1) * m.wordsPerRow);
+          if (referenceKernels.maskedMin(m, mask, Int32Array.of(rows[t]), 1, -1) < thresholds[q])
+            want = 1;
+        }
+        assert.equal(got[t], want, `bits ${bits} row ${t}`);
+        fired += want;
       }
-      assert.equal(got[t], want, `bits ${bits} row ${t}`);
-      fired += want;
+      assert.ok(fired > 0 && fired < 400, `bits ${bits}: ${fired} fired`);
     }
-    assert.ok(fired > 0 && fired < 400, `bits ${bits}: ${fired} fired`);
   }
 });
 
 test("native separation check equals the TypeScript one (Algorithm 1)", noNative, () => {
-  const native = getKernels("native");
-  const rng = new Rng(13);
-  for (const [bits, density] of [
-    [40, 0.5],
-    [64, 0.05],
-    [700, 0.01],
-    [1100, 0.2],
-  ] as const) {
-    const m = randomBits(rng, 300, bits, density);
-    const perm = rng.permutation(300);
-    const neg = Int32Array.from(perm.subarray(0, 120));
-    const pos = Int32Array.from(perm.subarray(120));
-    const want = checkSeparation(m, neg, pos, false);
-    assert.deepEqual(checkSeparation(m, neg, pos, false, native), want, `bits ${bits}`);
-    const quick = checkSeparation(m, neg, pos, true, native);
-    assert.equal(quick.separated, want.separated);
-    if (!want.separated) assert.equal(quick.separated || quick.unseparatedPairs, 1);
+  for (const simd of supportedTables) {
+    const native = createNativeKernels(undefined, { simd });
+    const rng = new Rng(13);
+    for (const [bits, density] of [
+      [40, 0.5],
+      [64, 0.05],
+      [700, 0.01],
+      [1100, 0.2],
+    ] as const) {
+      const m = randomBits(rng, 300, bits, density);
+      const perm = rng.permutation(300);
+      const neg = Int32Array.from(perm.subarray(0, 120));
+      const pos = Int32Array.from(perm.subarray(120));
+      const want = checkSeparation(m, neg, pos, false);
+      assert.deepEqual(checkSeparation(m, neg, pos, false, native), want, `bits ${bits}`);
+      const quick = checkSeparation(m, neg, pos, true, native);
+      assert.equal(quick.separated, want.separated);
+      if (!want.separated) assert.equal(quick.separated || quick.unseparatedPairs, 1);
+    }
+    // Fully separated case: every negative row 0, every positive row with bit 5 set.
+    const words = wordsPerRowFor(100);
+    const data = new Uint32Array(20 * words);
+    for (let r = 10; r < 20; r++) data[r * words] = 1 << 5;
+    const m: BitMatrix = { rows: 20, bits: 100, wordsPerRow: words, data };
+    const neg = Int32Array.from({ length: 10 }, (_, i) => i);
+    const pos = Int32Array.from({ length: 10 }, (_, i) => 10 + i);
+    assert.deepEqual(checkSeparation(m, neg, pos, false, native), {
+      separated: true,
+      requiredWidth: 6,
+    });
+    assert.throws(
+      () => checkSeparation(m, Int32Array.of(0), Int32Array.of(25), false, native),
+      /native\.separation: row 25 is not a row of bits/,
+    );
   }
-  // Fully separated case: every negative row 0, every positive row with bit 5 set.
-  const words = wordsPerRowFor(100);
-  const data = new Uint32Array(20 * words);
-  for (let r = 10; r < 20; r++) data[r * words] = 1 << 5;
-  const m: BitMatrix = { rows: 20, bits: 100, wordsPerRow: words, data };
-  const neg = Int32Array.from({ length: 10 }, (_, i) => i);
-  const pos = Int32Array.from({ length: 10 }, (_, i) => 10 + i);
-  assert.deepEqual(checkSeparation(m, neg, pos, false, native), {
-    separated: true,
-    requiredWidth: 6,
-  });
-  assert.throws(
-    () => checkSeparation(m, Int32Array.of(0), Int32Array.of(25), false, native),
-    /native\.separation: row 25 is not a row of bits/,
-  );
 });

@@ -9,6 +9,7 @@ import { ModelFileError } from "../interpolation/modelFile.js";
 import { OptionError } from "../interpolation/params.js";
 import { getKernels, type BackendChoice } from "../kernels/index.js";
 import { loadModel, saveModel } from "../node/modelStore.js";
+import { backendReport } from "../node/backendReport.js";
 import {
   addDataOptions,
   loadEvaluationData,
@@ -154,7 +155,12 @@ async function evalCommand(
   }
 }
 
-async function infoCommand(file: string, o: { json?: boolean }) {
+async function infoCommand(file: string | undefined, o: { json?: boolean; backends?: boolean }) {
+  if (o.backends) {
+    console.log(backendReport());
+    if (file === undefined) return;
+  }
+  if (file === undefined) throw new OptionError("info: give a model file or --backends");
   const model = await loadModel(file);
   if (o.json) console.log(JSON.stringify({ model: file, ...modelSummaryJson(model) }));
   else console.log(`memonet info: ${file}\n${describeModel(model)}`);
@@ -215,9 +221,10 @@ function buildProgram(): Command {
 
   program
     .command("info")
-    .description("show a saved model's size and fit statistics")
-    .argument("<model.json>")
+    .description("show a saved model's size and fit statistics (or, with --backends, the kernels)")
+    .argument("[model.json]")
     .option("--json", "print JSON")
+    .option("--backends", "list the kernel backends and native kernel tables, and what auto picks")
     .action(infoCommand);
 
   program

@@ -20,4 +20,5 @@ export {
   loadCsvFile,
   loadNpyFiles,
 } from "./loaders.js";
-export { createNativeKernels, NATIVE_ADDON_PATH } from "./nativeKernels.js";
+export { createNativeKernels, nativeTables, NATIVE_ADDON_PATH } from "./nativeKernels.js";
+export type { NativeOptions, NativeTable } from "./nativeKernels.js";

@@ -1,5 +1,5 @@
-// The native backend: C++ kernels (native/kernels.cc, AVX-512 where the CPU has it, a thread
-// pool over all cores) built by scripts/build-native.mjs with node-gyp. Importing this module
+// The native backend: C++ kernels (native/: one kernel table per instruction set, avx512, avx2,
+// neon or portable, chosen when a context is made; a thread pool over all cores) built by scripts/build-native.mjs with node-gyp. Importing this module
 // registers the backend as "native" (priority above wasm); where the addon was not built or does
 // not load, "auto" falls back to WebAssembly.
 
@@ -10,21 +10,23 @@ import { registerBackend } from "../kernels/index.js";
 import { HeapWorkspace } from "../kernels/reference.js";
 import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../kernels/types.js";
 
-/** The functions the addon exports (see native/kernels.cc). */
-interface NativeAddon {
-  firstLayer(
-    x: Float32Array,
-    rows: number,
-    dim: number,
-    weights: Float32Array,
-    weightsT: Float32Array | null,
-    width: number,
-    bias: Float32Array,
-    outBits: Uint32Array | null,
-    wordsPerRow: number,
-    outValues: Float32Array | null,
-    outRowOffset: number,
-  ): number;
+/** The first-layer call's options (see native/kernels.cc). */
+interface FirstLayerOptions {
+  x: Float32Array;
+  rows: number;
+  dim: number;
+  weights: Float32Array;
+  width: number;
+  bias: Float32Array;
+  bits: Uint32Array | null;
+  wordsPerRow: number;
+  values: Float32Array | null;
+  rowOffset: number;
+}
+
+/** One context of the addon: its kernel table, thread pool and scratch buffers. */
+interface NativeContext {
+  firstLayer(options: FirstLayerOptions): void;
   maskedMinMany(
     bits: Uint32Array,
     wordsPerRow: number,
@@ -72,6 +74,19 @@ interface NativeAddon {
     bias: Float32Array,
   ): void;
   info(): { simd: string; threads: number };
+  close(): void;
+}
+
+/** A kernel table compiled into the addon, and whether this CPU runs it. */
+export interface NativeTable {
+  readonly name: string;
+  readonly supported: boolean;
+}
+
+/** What the addon exports (see native/kernels.cc). */
+interface NativeAddon {
+  tables(): NativeTable[];
+  Context: new (simd: string, threads: number) => NativeContext;
 }
 
 /** Path of the built addon, relative to this module (dist/src/node → native/build/Release). */
@@ -103,17 +118,42 @@ function checkLayer(kernel: string, x: Float32Array, rows: number, layer: DenseL
   if (layer.bias.length < layer.width) fail(kernel, "bias is too short");
 }
 
-/** Loads the addon and wraps it as Kernels; throws when it is missing or does not load. */
-export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
+function loadAddon(path: string): NativeAddon {
   if (!existsSync(path)) {
     throw new Error(
       `native backend: ${path} is not built (npm run build builds it where g++ works)`,
     );
   }
-  const addon = createRequire(import.meta.url)(path) as NativeAddon;
+  return createRequire(import.meta.url)(path) as NativeAddon;
+}
+
+/** The addon's kernel tables, fastest first; "auto" takes the first this CPU supports. */
+export function nativeTables(path = NATIVE_ADDON_PATH): NativeTable[] {
+  return loadAddon(path).tables();
+}
+
+/** Options of createNativeKernels. */
+export interface NativeOptions {
+  /** Kernel table ("auto", "avx512", "avx2", "neon", "portable"); default MEMONET_SIMD or auto. */
+  readonly simd?: string;
+  /** Threads of the context's pool; default MEMONET_THREADS or all cores. */
+  readonly threads?: number;
+}
+
+/**
+ * Loads the addon and wraps one context of it as Kernels; throws when it is missing, does not
+ * load, or the kernel table asked for is not one this CPU runs (the error names those it runs).
+ */
+export function createNativeKernels(
+  path = NATIVE_ADDON_PATH,
+  options: NativeOptions = {},
+): Kernels {
+  const addon = loadAddon(path);
+  const simd = options.simd ?? (process.env.MEMONET_SIMD || "auto");
+  const ctx = new addon.Context(simd, options.threads ?? 0);
   const stopBound = (v: number) =>
     Number.isNaN(v) ? -(2 ** 31) : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.floor(v)));
-  // The addon reads W; only where it answers 1 (dense data, or no AVX-512) does it need W^T.
+  // The addon reads W (weight panels packed from it): W^T is never computed for it.
   const runFirstLayer = (
     x: Float32Array,
     rows: number,
@@ -121,14 +161,10 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
     bits: Uint32Array | null,
     wordsPerRow: number,
     values: Float32Array | null,
-    outRowOffset: number,
+    rowOffset: number,
   ) => {
-    const args = [layer.width, layer.bias, bits, wordsPerRow, values, outRowOffset] as const;
-    if (addon.firstLayer(x, rows, layer.dim, layer.weights, null, ...args) === 1) {
-      const weightsT = layer.weightsT;
-      if (weightsT.length < layer.dim * layer.width) fail("firstLayer", "weightsT is too short");
-      addon.firstLayer(x, rows, layer.dim, layer.weights, weightsT, ...args);
-    }
+    const { dim, width, weights, bias } = layer;
+    ctx.firstLayer({ x, rows, dim, weights, width, bias, bits, wordsPerRow, values, rowOffset });
   };
   const kernels: Kernels = {
     name: `native`,
@@ -146,7 +182,7 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
     },
     separation(bits, negativeRows, positiveRows, stopAtFirstFailure) {
       const out = new Float64Array(4);
-      const r = addon.separation(
+      const r = ctx.separation(
         bits.data,
         bits.wordsPerRow,
         bits.bits,
@@ -170,7 +206,7 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
     },
     maskedAnyBelow(bits, masks, thresholds, maskCount, rows, count, out) {
       checkCount("maskedAnyBelow", rows, count);
-      const r = addon.maskedAnyBelow(
+      const r = ctx.maskedAnyBelow(
         bits.data,
         bits.wordsPerRow,
         masks,
@@ -183,7 +219,7 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
       checkResult("maskedAnyBelow", r, bits, rows);
     },
     sampleHyperplanes(state, dim, count, lambda, weights, bias) {
-      addon.sampleHyperplanes(state, dim, count, lambda, weights, bias);
+      ctx.sampleHyperplanes(state, dim, count, lambda, weights, bias);
     },
     maskedMin(bits, mask, rows, count, stopAt) {
       const out = new Int32Array(1);
@@ -194,7 +230,7 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
       checkCount("maskedMinMany", rows, count);
       if (masks.length < maskCount * bits.wordsPerRow) fail("maskedMinMany", "masks is too short");
       if (out.length < maskCount) fail("maskedMinMany", "out is too short");
-      const r = addon.maskedMinMany(
+      const r = ctx.maskedMinMany(
         bits.data,
         bits.wordsPerRow,
         masks,
@@ -210,11 +246,11 @@ export function createNativeKernels(path = NATIVE_ADDON_PATH): Kernels {
       checkCount("maskedBelow", rows, count);
       if (mask.length < bits.wordsPerRow) fail("maskedBelow", "mask is too short");
       if (Number.isNaN(bound)) return 0;
-      const r = addon.maskedBelow(bits.data, bits.wordsPerRow, mask, rows, count, bound, out);
+      const r = ctx.maskedBelow(bits.data, bits.wordsPerRow, mask, rows, count, bound, out);
       return checkResult("maskedBelow", r, bits, rows);
     },
   };
-  const info = addon.info();
+  const info = ctx.info();
   return { ...kernels, name: `native (${info.simd}, ${info.threads} threads)` };
 }
 
