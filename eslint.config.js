@@ -8,7 +8,7 @@ export default tseslint.config(
       "dist/",
       "node_modules/",
       "assembly/",
-      "src/kernels/wasm/*.generated.ts",
+      "src/backends/wasm/*.generated.ts",
       "coverage/",
     ],
   },
