@@ -149,11 +149,35 @@ export class WasmKernels implements BackendInstance {
     stopAt: number,
     out: Int32Array,
   ): void {
+    if (maskCount === 0) return;
+    const { place } = this;
     const words = bits.wordsPerRow;
-    for (let q = 0; q < maskCount; q++) {
-      const mask = masks.subarray(q * words, (q + 1) * words);
-      out[q] = this.maskedMin(bits, mask, rows, count, stopAt);
-    }
+    const dataWords = bits.rows * words;
+    const outInPlace = place.owns(out);
+    this.scratch.begin(
+      place.cost(bits.data, dataWords) +
+        place.cost(masks, maskCount * words) +
+        place.cost(rows, count) +
+        (outInPlace ? 0 : alignedBytes(maskCount * 4)),
+    );
+    const bitsAt = place.input(bits.data, 0, dataWords);
+    const masksAt = place.input(masks, 0, maskCount * words);
+    const rowsAt = place.input(rows, 0, count);
+    const outAt = outInPlace ? out.byteOffset : this.scratch.take(maskCount * 4);
+    const intStop = toInt32(stopAt, Math.floor);
+    const r = this.wasm.maskedMinMany(
+      bitsAt,
+      words,
+      bits.rows,
+      masksAt,
+      maskCount,
+      rowsAt,
+      count,
+      intStop,
+      outAt,
+    );
+    if (r < 0) throw moduleRefused("maskedMinMany");
+    if (!outInPlace) place.copyOut(outAt, maskCount, out, 0);
   }
 
   maskedBelow(

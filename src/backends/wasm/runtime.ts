@@ -21,6 +21,17 @@ export interface KernelExports {
     count: number,
     stopAt: number,
   ): number;
+  maskedMinMany(
+    bits: number,
+    wordsPerRow: number,
+    nRows: number,
+    masks: number,
+    maskCount: number,
+    rows: number,
+    count: number,
+    stopAt: number,
+    out: number,
+  ): number;
   maskedBelow(
     bits: number,
     wordsPerRow: number,
@@ -79,6 +90,7 @@ interface WasmApi {
 
 const EXPORT_NAMES: readonly (keyof KernelExports)[] = [
   "maskedMin",
+  "maskedMinMany",
   "maskedBelow",
   "collectNonZeros",
   "thresholdLayer",
