@@ -9,7 +9,7 @@ export default tseslint.config(
       "web/dist/",
       "node_modules/",
       "assembly/",
-      "src/kernels/wasm/*.generated.ts",
+      "src/backends/wasm/*.generated.ts",
       "coverage/",
     ],
   },

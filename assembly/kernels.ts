@@ -1,9 +1,9 @@
 // memonet's WebAssembly kernels (AssemblyScript, compiled by scripts/build-wasm.mjs).
 //
 // The module imports a shared linear memory; every buffer lives there and is allocated by the
-// JavaScript side (src/kernels/wasmMemory.ts). Functions take byte addresses ("pointers") and
+// JavaScript side (src/backends/wasm/memory.ts). Functions take byte addresses ("pointers") and
 // sizes, never allocate, and use no static data. Results must be bit-identical to
-// src/kernels/reference.ts: float32 products and sums in increasing j order, never fused.
+// src/backends/reference/: float32 products and sums in increasing j order, never fused.
 
 /** Bytes per bit-row block: 16 u32 words = 512 bits. */
 const BLOCK_BYTES: i32 = 64;
@@ -103,6 +103,49 @@ export function maskedMin(
   }
   sink = touched;
   return best;
+}
+
+/**
+ * maskedMin for `maskCount` masks at once (mask q at masks + q * wordsPerRow * 4), minima to the
+ * i32 array `out`: one pass over the rows, each row counted against every mask while it is in
+ * cache. Per mask the same early stops as maskedMin (a mask whose minimum is <= stopAt is done);
+ * everything stops once all masks are done. Returns 0, or -1 at a row index outside [0, nRows).
+ */
+export function maskedMinMany(
+  bits: usize,
+  wordsPerRow: i32,
+  nRows: i32,
+  masks: usize,
+  maskCount: i32,
+  rows: usize,
+  count: i32,
+  stopAt: i32,
+  out: usize,
+): i32 {
+  const rowBytes = <usize>(wordsPerRow << 2);
+  const blocks = wordsPerRow >> 4;
+  for (let q = 0; q < maskCount; q++) store<i32>(out + ((<usize>q) << 2), 0x7fffffff);
+  let active = maskCount;
+  let touched: i32 = 0;
+  for (let k = 0; k < count && active > 0; k++) {
+    touched ^= touchAhead(bits, rowBytes, nRows, rows, k, count);
+    const r = rowIndex(rows, k);
+    if (<u32>r >= <u32>nRows) return -1;
+    const row = bits + <usize>r * rowBytes;
+    for (let q = 0; q < maskCount; q++) {
+      const at = out + ((<usize>q) << 2);
+      const best = load<i32>(at);
+      // A mask is done once a row brought its minimum to <= stopAt.
+      if (best <= stopAt && best < 0x7fffffff) continue;
+      const c = rowPopcount(row, masks + <usize>q * rowBytes, blocks, best);
+      if (c < best) {
+        store<i32>(at, c);
+        if (c <= stopAt) active--;
+      }
+    }
+  }
+  sink = touched;
+  return 0;
 }
 
 /**

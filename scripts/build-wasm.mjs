@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles the AssemblyScript kernels (assembly/*.ts) to WebAssembly and writes the bytes, base64
-// encoded, to src/kernels/wasm/kernelsWasm.generated.ts, so that the TypeScript kernel module
+// encoded, to src/backends/wasm/kernelsWasm.generated.ts, so that the TypeScript kernel module
 // needs no file system access and bundles for a browser. Skips the compile when neither the
 // sources, the flags nor the compiler version changed (a hash is stored in the generated file).
 //
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sourceDir = join(root, "assembly");
 const entry = join(sourceDir, "kernels.ts");
-const outFile = join(root, "src", "kernels", "wasm", "kernelsWasm.generated.ts");
+const outFile = join(root, "src", "backends", "wasm", "kernelsWasm.generated.ts");
 
 /** Memory pages (64 KiB each) the module may address: 65536 pages = the full 4 GiB of wasm32. */
 const MAXIMUM_PAGES = 65536;

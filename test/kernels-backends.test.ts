@@ -5,7 +5,15 @@ import { test } from "node:test";
 import { spawnSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import assert from "node:assert/strict";
-import { getKernels, availableBackends } from "../src/kernels/index.js";
+import { getKernels, availableBackends, type BackendChoice } from "../src/kernels/index.js";
+import { getKernel, hasKernel } from "../src/backends/registry.js";
+import {
+  KERNEL_NAMES,
+  type KernelName,
+  type KernelSignatures,
+  type ValueMatrix,
+} from "../src/backends/types.js";
+import { kernelsOn, type BoundKernels } from "../src/ops/kernels.js";
 import { NATIVE_ADDON_PATH, createNativeKernels, nativeTables } from "../src/node/nativeKernels.js";
 import { existsSync } from "node:fs";
 import { referenceKernels } from "../src/kernels/reference.js";
@@ -34,7 +42,7 @@ const fast: Kernels[] = [
   ...availableBackends()
     .filter((b) => b !== "reference")
     .map((b) => getKernels(b)),
-  ...supportedTables.slice(1).map((simd) => createNativeKernels(undefined, { simd })),
+  ...supportedTables.slice(1).map((simd) => kernelsOn("native", createNativeKernels(undefined, { simd }))),
 ];
 
 function randomBits(rng: Rng, rows: number, bits: number, density: number): BitMatrix {
@@ -151,7 +159,7 @@ test("native kernels reject bad row indices instead of reading out of bounds", n
   const m = randomBits(new Rng(3), 10, 64, 0.5);
   assert.throws(
     () => native.maskedMin(m, new Uint32Array(m.wordsPerRow), Int32Array.of(0, 10), 2, 0),
-    /native\.maskedMinMany: rows\[1\] = 10 is not a row of bits \(0\.\.9\)/,
+    /native\.maskedMin: rows\[1\] = 10 is not a row of bits \(0\.\.9\)/,
   );
   assert.throws(
     () =>
@@ -217,12 +225,13 @@ test(
     const { fitModel } = await import("${dist}interpolation/fit.js");
     const { modelToJson } = await import("${dist}interpolation/modelFile.js");
     const { createNativeKernels } = await import("${dist}node/nativeKernels.js");
+    const { kernelsOn } = await import("${dist}ops/kernels.js");
     const dense = makeRandomLabels(3000, 20, 3, 11);
     // Sparse rows (every third feature kept) take the native backend's row-group path.
     const sparse = { ...dense, features: dense.features.map((v, i) => (i % 3 === 0 ? v : 0)) };
     const hash = createHash("sha256");
     for (const ds of [dense, sparse]) {
-      const m = fitModel(normalizeRadius(ds), { n: 900, lambda: 0.4, seed: 5 }, { kernels: createNativeKernels() });
+      const m = fitModel(normalizeRadius(ds), { n: 900, lambda: 0.4, seed: 5 }, { kernels: kernelsOn("native", createNativeKernels()) });
       hash.update(modelToJson({ ...m, info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" } }));
     }
     console.log(hash.digest("hex"));
@@ -260,8 +269,9 @@ test(
     (async () => {
       const { HyperplaneSampler, computeActivations } = await import("${dist}interpolation/firstLayer.js");
       const { createNativeKernels } = await import("${dist}node/nativeKernels.js");
+    const { kernelsOn } = await import("${dist}ops/kernels.js");
       const { Rng } = await import("${dist}random/rng.js");
-      const kernels = createNativeKernels();
+      const kernels = kernelsOn("native", createNativeKernels());
       const rows = 3000, dim = 200, rng = new Rng(workerData.seed);
       const x = new Float32Array(rows * dim).map(() => (rng.uniform() < 0.8 ? 0 : rng.normal()));
       const hash = createHash("sha256");
@@ -308,7 +318,7 @@ test(
 
 test("native hyperplane sampling continues the TypeScript stream bit for bit", noNative, () => {
   for (const simd of supportedTables) {
-    const native = createNativeKernels(undefined, { simd });
+    const native = kernelsOn("native", createNativeKernels(undefined, { simd }));
     for (const [dim, widths, lambda, seed] of [
       [784, [1, 7, 100], 0.5, 0],
       [3, [1, 2, 3, 500], 1, 9],
@@ -355,7 +365,7 @@ test("predictions on new data (ambiguous rows included) are the same with every 
 
 test("native maskedAnyBelow equals the per-neuron definition", noNative, () => {
   for (const simd of supportedTables) {
-    const native = createNativeKernels(undefined, { simd });
+    const native = kernelsOn("native", createNativeKernels(undefined, { simd }));
     const rng = new Rng(8);
     for (const bits of [64, 1000, 5000]) {
       const m = randomBits(rng, 400, bits, 0.5);
@@ -385,7 +395,7 @@ test("native maskedAnyBelow equals the per-neuron definition", noNative, () => {
 
 test("native separation check equals the TypeScript one (Algorithm 1)", noNative, () => {
   for (const simd of supportedTables) {
-    const native = createNativeKernels(undefined, { simd });
+    const native = kernelsOn("native", createNativeKernels(undefined, { simd }));
     const rng = new Rng(13);
     for (const [bits, density] of [
       [40, 0.5],
@@ -418,5 +428,261 @@ test("native separation check equals the TypeScript one (Algorithm 1)", noNative
       () => checkSeparation(m, Int32Array.of(0), Int32Array.of(25), false, native),
       /native\.separation: row 25 is not a row of bits/,
     );
+  }
+});
+
+// --- The registry: every kernel in the reference, each backend's kernels against it. ---
+
+/** Bit patterns of float arrays (so that -0, NaN and rounding differences all count). */
+function bitsOf(a: Float32Array | Float64Array): Uint32Array {
+  return new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+}
+
+/** Random ReLU outputs: non-negative float32 values, a fraction of them 0. */
+function randomValues(rng: Rng, rows: number, width: number, zeros: number): ValueMatrix {
+  const data = new Float32Array(rows * width);
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform() < zeros ? 0 : rng.uniform() * 3;
+  return { rows, width, data };
+}
+
+/**
+ * Random calls of one kernel: each case runs `run` (a kernel of some backend) on fresh copies of
+ * its inputs and returns everything it produced, in a form assert.deepEqual compares exactly.
+ */
+type KernelCase<K extends KernelName> = (run: KernelSignatures[K]) => unknown;
+type Cases = { [K in KernelName]: (rng: Rng) => KernelCase<K>[] };
+
+function popcountInputs(rng: Rng, bits: number, density: number) {
+  const m = randomBits(rng, 200, bits, density);
+  const k = 1 + rng.below(20);
+  const masks = randomBits(rng, k, bits, 0.3).data;
+  const rows = Int32Array.from(rng.permutation(200).subarray(0, 150 + rng.below(50)));
+  // Thresholds near the typical popcount, so that some rows fire and others do not.
+  const typical = 0.3 * density * bits;
+  const thresholds = Float64Array.from({ length: k }, () => Math.round(typical * rng.uniform()));
+  return { m, k, masks, rows, thresholds };
+}
+
+function reluInputs(rng: Rng, width: number) {
+  const values = randomValues(rng, 200, width, 0.5);
+  const k = 1 + rng.below(20);
+  const masks = randomBits(rng, k, width, 0.3).data;
+  const rows = Int32Array.from(rng.permutation(200).subarray(0, 150 + rng.below(50)));
+  const thresholds = Float64Array.from({ length: k }, () => width * 0.2 * rng.uniform());
+  return { values, k, masks, rows, thresholds };
+}
+
+const WIDTHS = [1, 33, 512, 1000, 1537];
+
+const cases: Cases = {
+  thresholdLayer: (rng) =>
+    [
+      [20, 1, 1, 0.3],
+      [30, 784, 256, 0.85],
+      [9, 100, 1000, 0.3],
+      [300, 50, 70, 0.8],
+    ].map(([rows, dim, width, zeros]) => (run) => {
+      const x = new Float32Array(rows * dim).map(() => (rng.uniform() < zeros ? 0 : rng.normal()));
+      const layer = kernelLayout(sampleFirstLayer(dim, width, 0.7, rows));
+      const wpr = wordsPerRowFor(width);
+      const out = { rows: rows + 2, bits: width, wordsPerRow: wpr, data: new Uint32Array(0) };
+      out.data = new Uint32Array((rows + 2) * wpr).fill(0xa5a5a5a5);
+      run(x, rows, layer, out, 2);
+      return out.data;
+    }),
+  reluLayer: (rng) =>
+    [
+      [20, 1, 1, 0.3],
+      [30, 784, 256, 0.85],
+      [9, 100, 1000, 0.3],
+    ].map(([rows, dim, width, zeros]) => (run) => {
+      const x = new Float32Array(rows * dim).map(() => (rng.uniform() < zeros ? 0 : rng.normal()));
+      const layer = kernelLayout(sampleFirstLayer(dim, width, 0.7, rows));
+      const out = new Float32Array((rows + 1) * width).fill(-1);
+      run(x, rows, layer, out, 1);
+      return bitsOf(out);
+    }),
+  maskedMin: (rng) =>
+    WIDTHS.map((bits) => {
+      const { m, masks, rows } = popcountInputs(rng, bits, 0.5);
+      return (run) => [-1, 0].map((stopAt) => run(m, masks, rows, rows.length, stopAt));
+    }),
+  maskedMinMany: (rng) =>
+    WIDTHS.map((bits) => {
+      const { m, k, masks, rows } = popcountInputs(rng, bits, 0.5);
+      return (run) =>
+        [-1, 0].map((stopAt) => {
+          const out = new Int32Array(k + 1).fill(-7);
+          run(m, masks, k, rows, rows.length, stopAt, out);
+          return out;
+        });
+    }),
+  maskedBelow: (rng) =>
+    WIDTHS.map((bits) => {
+      const { m, masks, rows } = popcountInputs(rng, bits, 0.5);
+      return (run) =>
+        [0, 1, 7.5, bits / 4, Infinity, NaN].map((bound) => {
+          const out = new Int32Array(rows.length + 1).fill(-7);
+          return [run(m, masks, rows, rows.length, bound, out), out];
+        });
+    }),
+  maskedAnyBelow: (rng) =>
+    WIDTHS.map((bits) => {
+      const { m, k, masks, rows, thresholds } = popcountInputs(rng, bits, 0.5);
+      return (run) => {
+        const out = new Uint8Array(rows.length + 1).fill(9);
+        run(m, masks, thresholds, k, rows, rows.length, out);
+        return out;
+      };
+    }),
+  separation: (rng) =>
+    [
+      [40, 0.5],
+      [64, 0.05],
+      [700, 0.01],
+      [1100, 0.2],
+    ].map(([bits, density]) => {
+      const m = randomBits(rng, 300, bits, density);
+      const perm = rng.permutation(300);
+      const neg = Int32Array.from(perm.subarray(0, 120));
+      const pos = Int32Array.from(perm.subarray(120));
+      // With stopAtFirstFailure only "some pair is unseparated" is specified.
+      return (run) => [run(m, neg, pos, false), run(m, neg, pos, true).unseparated > 0];
+    }),
+  sampleHyperplanes: (rng) =>
+    [
+      [784, 7, 0.5],
+      [3, 500, 1],
+      [1, 5, 0],
+    ].map(([dim, count, lambda]) => {
+      const state = new Float64Array(5);
+      new Rng(rng.below(1000), 1).saveState(state);
+      return (run) => {
+        const s = state.slice();
+        const weights = new Float32Array(dim * count);
+        const bias = new Float32Array(count);
+        run(s, dim, count, lambda, weights, bias);
+        return [bitsOf(s), bitsOf(weights), bitsOf(bias)];
+      };
+    }),
+  reluMinMany: (rng) =>
+    WIDTHS.map((width) => {
+      const { values, k, masks, rows } = reluInputs(rng, width);
+      return (run) =>
+        [-1, 0].map((stopAt) => {
+          const out = new Float64Array(k + 1).fill(-7);
+          run(values, masks, k, rows, rows.length, stopAt, out);
+          return bitsOf(out);
+        });
+    }),
+  reluBelow: (rng) =>
+    WIDTHS.map((width) => {
+      const { values, masks, rows } = reluInputs(rng, width);
+      return (run) =>
+        [0, 0.5, width / 8, Infinity].map((bound) => {
+          const out = new Int32Array(rows.length + 1).fill(-7);
+          return [run(values, masks, rows, rows.length, bound, out), out];
+        });
+    }),
+  reluAnyBelow: (rng) =>
+    WIDTHS.map((width) => {
+      const { values, k, masks, rows, thresholds } = reluInputs(rng, width);
+      return (run) => {
+        const out = new Uint8Array(rows.length + 1).fill(9);
+        run(values, masks, thresholds, k, rows, rows.length, out);
+        return out;
+      };
+    }),
+};
+
+test("the reference backend implements every kernel", () => {
+  assert.deepEqual(Object.keys(cases).sort(), [...KERNEL_NAMES].sort());
+  for (const kernel of KERNEL_NAMES) assert.ok(hasKernel("reference", kernel), kernel);
+});
+
+test("every backend's registered kernels agree with the reference bit for bit", () => {
+  let compared = 0;
+  for (const backend of availableBackends().filter((b) => b !== "reference")) {
+    for (const kernel of KERNEL_NAMES) {
+      if (!hasKernel(backend, kernel)) continue;
+      const seed = 100 + KERNEL_NAMES.indexOf(kernel);
+      // The same random inputs for both: the cases are drawn twice from the same seed.
+      const want = cases[kernel](new Rng(seed)).map((c) =>
+        (c as KernelCase<typeof kernel>)(getKernel(kernel, "reference") as never),
+      );
+      const got = cases[kernel](new Rng(seed)).map((c) =>
+        (c as KernelCase<typeof kernel>)(getKernel(kernel, backend) as never),
+      );
+      assert.deepEqual(got, want, `${backend}.${kernel}`);
+      compared++;
+    }
+  }
+  // wasm registers at least the first-layer and popcount kernels.
+  assert.ok(compared >= 6, `${compared} kernels compared`);
+});
+
+test("auto runs each kernel on the highest-priority backend that registered it", () => {
+  const loaded = availableBackends().reverse(); // highest priority first
+  for (const choice of ["auto", ...loaded] as const) {
+    const { dispatch } = getKernels(choice) as BoundKernels;
+    for (const kernel of KERNEL_NAMES) {
+      const order = choice === "auto" ? loaded : [choice, "reference" as const];
+      const want = order.find((b) => hasKernel(b, kernel));
+      assert.equal(dispatch.kernel(kernel).backend, want, `${choice}: ${kernel}`);
+    }
+  }
+  assert.equal(getKernels("auto").name.split(" ")[0], loaded[0]);
+});
+
+test("ops check their arguments once, naming backend and kernel, for every backend", () => {
+  const m = randomBits(new Rng(4), 3, 40, 0.5);
+  const mask = new Uint32Array(m.wordsPerRow);
+  for (const choice of availableBackends()) {
+    const kernels = getKernels(choice);
+    const backend = (kernels as BoundKernels).dispatch.kernel("maskedMin").backend;
+    assert.throws(
+      () => kernels.maskedMin(m, mask, Int32Array.of(0, 3), 2, -1),
+      new RegExp(`^RangeError: ${backend}\\.maskedMin: rows\\[1\\] = 3 is not a row of bits`),
+    );
+    const values = randomValues(new Rng(5), 3, 40, 0.5);
+    assert.throws(
+      () =>
+        kernels.reluBelow(values, mask.subarray(0, 1), Int32Array.of(0), 1, 1, new Int32Array(1)),
+      /\.reluBelow: mask has 1 elements, needs 16/,
+    );
+    assert.throws(
+      () => kernels.separation(m, Int32Array.of(0), Int32Array.of(7), false),
+      /\.separation: row 7 is not a row of bits \(0\.\.2\)/,
+    );
+  }
+});
+
+test("ReLU scoring through each backend gives identical models and predictions", async () => {
+  const strip = (m: InterpolationModel) =>
+    modelToJson({
+      ...m,
+      info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" },
+    });
+  const binary = normalizeRadius(makeRandomLabels(800, 12, 2, 31));
+  const multi = normalizeRadius(sparsify(makeRandomLabels(900, 40, 4, 32), 0.6, 33));
+  const fresh = normalizeRadius(makeRandomLabels(700, 12, 2, 34));
+  const choices = ["reference", ...availableBackends().filter((b) => b !== "reference"), "auto"];
+  for (const [ds, params] of [
+    [binary, { n: 300, lambda: 0.5, seed: 6, activation: "relu" as const }],
+    [binary, { algorithm: 1 as const, n: 0, lambda: 1, seed: 7, activation: "relu" as const }],
+    [multi, { n: 500, lambda: 0.3, seed: 8, activation: "relu" as const }],
+  ] as const) {
+    const models = await Promise.all(
+      choices.map((c) => fitNet(ds, params, getKernels(c as BackendChoice))),
+    );
+    const want = strip(models[0].model);
+    models.forEach((m, i) => assert.equal(strip(m.model), want, `${choices[i]} ${ds.name}`));
+    if (ds === binary) {
+      const p = choices.map((c) =>
+        predictRows(models[0].model, fresh.features, fresh.size, getKernels(c as BackendChoice)),
+      );
+      assert.ok(new Set(p[0]).size === 2);
+      p.forEach((got, i) => assert.deepEqual(got, p[0], choices[i]));
+    }
   }
 });

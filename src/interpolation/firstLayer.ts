@@ -1,8 +1,14 @@
 // The random first layer Φ(x) = σ(Wx + b) of Algorithms 1 and 2: sampling and evaluation.
 
 import { Rng } from "../random/rng.js";
-import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../kernels/types.js";
-import { wordsPerRowFor } from "../kernels/types.js";
+import {
+  referenceKernels,
+  wordsPerRowFor,
+  type BitMatrix,
+  type DenseLayerT,
+  type Kernels,
+  type Workspace,
+} from "../ops/index.js";
 
 /** Activation σ of the hidden layers: threshold σ(t) = 1[t > 0], or ReLU σ(t) = max(t, 0). */
 export type Activation = "threshold" | "relu";
@@ -33,7 +39,7 @@ export class HyperplaneSampler {
     readonly dim: number,
     readonly lambda: number,
     seed: number,
-    private readonly kernels?: Kernels,
+    private readonly kernels: Kernels = referenceKernels,
   ) {
     this.rng = new Rng(seed, 1);
   }
@@ -49,18 +55,10 @@ export class HyperplaneSampler {
     if (missing <= 0) return;
     const weights = new Float32Array(missing * this.dim);
     const bias = new Float32Array(missing);
-    const sample = this.kernels?.sampleHyperplanes;
-    if (sample !== undefined) {
-      const state = new Float64Array(5);
-      this.rng.saveState(state);
-      sample.call(this.kernels, state, this.dim, missing, this.lambda, weights, bias);
-      this.rng.loadState(state);
-    } else {
-      for (let i = 0; i < missing; i++) {
-        this.rng.fillNormal(weights.subarray(i * this.dim, (i + 1) * this.dim));
-        bias[i] = this.rng.uniformIn(-this.lambda, this.lambda);
-      }
-    }
+    const state = new Float64Array(5);
+    this.rng.saveState(state);
+    this.kernels.sampleHyperplanes(state, this.dim, missing, this.lambda, weights, bias);
+    this.rng.loadState(state);
     this.runs.push({ weights, bias });
     this.drawn = count;
   }

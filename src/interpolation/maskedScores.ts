@@ -1,11 +1,13 @@
 // ⟨u, Φ(x)⟩ for a 0/1 mask u over the first-layer neurons, for both activations. For the
-// threshold activation Φ(x) is a bit vector and the product is popcount(u AND Φ(x)) (kernels);
-// for ReLU it is the sum of the ReLU outputs on the masked neurons, accumulated in float64 in
-// increasing neuron order so that fit and predict compute identical values.
+// threshold activation Φ(x) is a bit vector and the product is popcount(u AND Φ(x)); for ReLU it
+// is the sum of the ReLU outputs on the masked neurons, accumulated in float64 in increasing
+// neuron order so that fit and predict compute identical values. Both run as ops (src/ops/).
 
-import type { BitMatrix, Kernels } from "../kernels/types.js";
+import type { Kernels, ValueMatrix } from "../ops/index.js";
+import { invertRow } from "../backends/bits.js";
 import type { Activations } from "./firstLayer.js";
-import { removeOrderedSubsequence } from "./rowLists.js";
+
+export { invertRow };
 
 /** Masked inner products of one mask against many rows of Φ. */
 export interface MaskedScores {
@@ -40,26 +42,14 @@ export interface MaskedScores {
   value(mask: Uint32Array, row: number): number;
 }
 
-/** Fills `out` with NOT(row of bits), keeping only the first bits.bits positions. */
-export function invertRow(bits: BitMatrix, row: number, out: Uint32Array): void {
-  const words = bits.wordsPerRow;
-  const base = row * words;
-  for (let w = 0; w < words; w++) {
-    const valid = bits.bits - 32 * w;
-    const keep = valid >= 32 ? 0xffffffff : valid <= 0 ? 0 : (1 << valid) - 1;
-    out[w] = ~bits.data[base + w] & keep;
-  }
-}
-
-/** The masked scores for the given activations, using `kernels` for the threshold case. */
+/** The masked scores for the given activations, through the ops of `kernels`. */
 export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores {
   const bits = acts.positive;
-  const values = acts.values;
-  const words = bits.wordsPerRow;
-  if (values === undefined) {
+  const zeroMask = (row: number, out: Uint32Array) => invertRow(bits, row, out);
+  if (acts.values === undefined) {
     let minsBuffer = new Int32Array(0);
     return {
-      zeroMask: (row, out) => invertRow(bits, row, out),
+      zeroMask,
       min: (mask, rows, count, stopAt) => kernels.maskedMin(bits, mask, rows, count, stopAt),
       minMany(masks, maskCount, rows, count, stopAt, out) {
         if (minsBuffer.length < maskCount) minsBuffer = new Int32Array(maskCount);
@@ -69,85 +59,25 @@ export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores 
       below: (mask, rows, count, bound, out) =>
         kernels.maskedBelow(bits, mask, rows, count, bound, out),
       value: (mask, row) => kernels.maskedMin(bits, mask, Int32Array.of(row), 1, -1),
-      anyBelow(masks, thresholds, maskCount, rows, count, out) {
-        if (kernels.maskedAnyBelow !== undefined) {
-          kernels.maskedAnyBelow(bits, masks, thresholds, maskCount, rows, count, out);
-        } else {
-          anyBelowByNeuron(this, words, masks, thresholds, maskCount, rows, count, out);
-        }
-      },
+      anyBelow: (masks, thresholds, maskCount, rows, count, out) =>
+        kernels.maskedAnyBelow(bits, masks, thresholds, maskCount, rows, count, out),
     };
   }
-  const width = bits.bits;
-  const reluDot = (mask: Uint32Array, row: number, limit: number): number => {
-    let sum = 0;
-    const base = row * width;
-    for (let w = 0; w < bits.wordsPerRow; w++) {
-      let word = mask[w];
-      while (word !== 0) {
-        const low = word & -word;
-        const i = 32 * w + (31 - Math.clz32(low));
-        sum += values[base + i];
-        word ^= low;
-      }
-      if (sum >= limit) return sum;
-    }
-    return sum;
-  };
-  const reluMin = (mask: Uint32Array, rows: Int32Array, count: number, stopAt: number): number => {
-    let best = Infinity;
-    for (let k = 0; k < count; k++) {
-      const v = reluDot(mask, rows[k], best);
-      if (v < best) {
-        best = v;
-        if (best <= stopAt) return best;
-      }
-    }
-    return best;
+  const values: ValueMatrix = { rows: bits.rows, width: bits.bits, data: acts.values };
+  const one = new Float64Array(1);
+  const min = (mask: Uint32Array, rows: Int32Array, count: number, stopAt: number): number => {
+    kernels.reluMinMany(values, mask, 1, rows, count, stopAt, one);
+    return one[0];
   };
   return {
-    zeroMask: (row, out) => invertRow(bits, row, out),
-    min: reluMin,
-    minMany(masks, maskCount, rows, count, stopAt, out) {
-      for (let q = 0; q < maskCount; q++) {
-        out[q] = reluMin(masks.subarray(q * words, (q + 1) * words), rows, count, stopAt);
-      }
-    },
-    below(mask, rows, count, bound, out) {
-      let written = 0;
-      for (let k = 0; k < count; k++) {
-        if (reluDot(mask, rows[k], bound) < bound) out[written++] = rows[k];
-      }
-      return written;
-    },
-    value: (mask, row) => reluDot(mask, row, Infinity),
-    anyBelow(masks, thresholds, maskCount, rows, count, out) {
-      anyBelowByNeuron(this, words, masks, thresholds, maskCount, rows, count, out);
-    },
+    zeroMask,
+    min,
+    minMany: (masks, maskCount, rows, count, stopAt, out) =>
+      kernels.reluMinMany(values, masks, maskCount, rows, count, stopAt, out),
+    below: (mask, rows, count, bound, out) =>
+      kernels.reluBelow(values, mask, rows, count, bound, out),
+    value: (mask, row) => min(mask, Int32Array.of(row), 1, -Infinity),
+    anyBelow: (masks, thresholds, maskCount, rows, count, out) =>
+      kernels.reluAnyBelow(values, masks, thresholds, maskCount, rows, count, out),
   };
-}
-
-/** anyBelow through one below() call per neuron over the rows that have not fired yet. */
-function anyBelowByNeuron(
-  scores: MaskedScores,
-  words: number,
-  masks: Uint32Array,
-  thresholds: Float64Array,
-  maskCount: number,
-  rows: Int32Array,
-  count: number,
-  out: Uint8Array,
-): void {
-  out.fill(0, 0, count);
-  const slot = new Map<number, number>();
-  for (let t = 0; t < count; t++) slot.set(rows[t], t);
-  const pending = rows.slice(0, count);
-  const hits = new Int32Array(count);
-  let pendingSize = count;
-  for (let q = 0; q < maskCount && pendingSize > 0; q++) {
-    const mask = masks.subarray(q * words, (q + 1) * words);
-    const h = scores.below(mask, pending, pendingSize, thresholds[q], hits);
-    for (let t = 0; t < h; t++) out[slot.get(hits[t]) ?? 0] = 1;
-    pendingSize = removeOrderedSubsequence(pending, pendingSize, hits, h);
-  }
 }

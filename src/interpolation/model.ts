@@ -1,6 +1,6 @@
 // The learned 3-layer network and its statistics.
 
-import { popcount32 } from "../kernels/reference.js";
+import { popcount32 } from "../backends/bits.js";
 import type { Activation, FirstLayer } from "./firstLayer.js";
 import type { SecondLayer } from "./secondLayer.js";
 

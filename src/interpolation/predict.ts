@@ -1,6 +1,6 @@
 // Evaluating a fitted network on new points.
 
-import type { Kernels, Workspace } from "../kernels/types.js";
+import type { Kernels, Workspace } from "../ops/index.js";
 import { computeActivations } from "./firstLayer.js";
 import { maskedScores, type MaskedScores } from "./maskedScores.js";
 import type { InterpolationModel } from "./model.js";

@@ -1,0 +1,15 @@
+// The WebAssembly backend (priority 10): registers itself and the kernels it implements; the
+// others run on the reference. Loads where WebAssembly has SIMD and shared memory.
+
+import { registerBackend, registerKernel } from "../registry.js";
+import { createWasmKernels, type WasmKernels } from "./kernels.js";
+
+export { createWasmKernels, WasmKernels } from "./kernels.js";
+
+registerBackend("wasm", 10, createWasmKernels);
+registerKernel("wasm", "thresholdLayer", (b: WasmKernels, ...a) => b.thresholdLayer(...a));
+registerKernel("wasm", "reluLayer", (b: WasmKernels, ...a) => b.reluLayer(...a));
+registerKernel("wasm", "maskedMin", (b: WasmKernels, ...a) => b.maskedMin(...a));
+registerKernel("wasm", "maskedMinMany", (b: WasmKernels, ...a) => b.maskedMinMany(...a));
+registerKernel("wasm", "maskedBelow", (b: WasmKernels, ...a) => b.maskedBelow(...a));
+registerKernel("wasm", "maskedAnyBelow", (b: WasmKernels, ...a) => b.maskedAnyBelow(...a));
