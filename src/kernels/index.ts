@@ -3,6 +3,7 @@
 // native Node addon, src/node/nativeKernels.ts) register themselves with registerBackend.
 // "auto" picks the registered backend of highest priority that loads.
 
+import { BackendUnavailableError } from "../errors.js";
 import { referenceKernels } from "./reference.js";
 import type { Kernels } from "./types.js";
 import { createWasmKernels } from "./wasm.js";
@@ -50,7 +51,7 @@ function load(r: Registration): Kernels | null {
 
 /**
  * The kernels of a backend. "auto" (the default) is the available backend of highest priority
- * (native > wasm > reference); asking for a backend that cannot load throws an Error saying why.
+ * (native > wasm > reference); asking for a backend that cannot load throws a BackendUnavailableError saying why.
  */
 export function getKernels(name: BackendChoice = "auto"): Kernels {
   if (name === "auto") {
@@ -64,12 +65,17 @@ export function getKernels(name: BackendChoice = "auto"): Kernels {
   const r = registry.get(name);
   if (r === undefined) {
     const known = [...registry.keys()].join(", ");
-    throw new Error(
+    throw new BackendUnavailableError(
       `kernel backend "${String(name)}" is not available here (available: ${known}, auto)`,
     );
   }
   const kernels = load(r);
-  if (kernels === null) throw r.error ?? new Error(`kernel backend "${name}" failed to load`);
+  if (kernels === null) {
+    const why = r.error?.message ?? "it failed to load";
+    throw new BackendUnavailableError(
+      `kernel backend "${name}" is not available here: ${why} (use --backend auto, wasm or reference)`,
+    );
+  }
   return kernels;
 }
 
