@@ -42,7 +42,9 @@ const fast: Kernels[] = [
   ...availableBackends()
     .filter((b) => b !== "reference")
     .map((b) => getKernels(b)),
-  ...supportedTables.slice(1).map((simd) => kernelsOn("native", createNativeKernels(undefined, { simd }))),
+  ...supportedTables
+    .slice(1)
+    .map((simd) => kernelsOn("native", createNativeKernels(undefined, { simd }))),
 ];
 
 function randomBits(rng: Rng, rows: number, bits: number, density: number): BitMatrix {

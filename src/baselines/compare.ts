@@ -6,7 +6,7 @@
 import { DataError, type Dataset } from "../data/dataset.js";
 import { InterpolatingNetwork } from "../interpolation/estimator.js";
 import { modelStats } from "../interpolation/model.js";
-import { OptionError } from "../interpolation/params.js";
+import { OptionError } from "../errors.js";
 import type { Kernels } from "../kernels/types.js";
 import { toNumber } from "../memorization/dyadic.js";
 import { compileExact, ExactRunner, inputExponentsOf } from "../memorization/exactEval.js";

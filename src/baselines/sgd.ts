@@ -11,7 +11,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { DataError, type Dataset } from "../data/dataset.js";
-import { OptionError } from "../interpolation/params.js";
+import { OptionError } from "../errors.js";
 import { Rng } from "../random/rng.js";
 
 /** Options of the width search. */

@@ -4,8 +4,7 @@
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import cliProgress from "cli-progress";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { DataError } from "../data/dataset.js";
+import { Command, InvalidArgumentError, Option } from "commander";
 import type { ExperimentConfig } from "../experiments/config.js";
 import { ExperimentError } from "../experiments/errors.js";
 import { expandTrials, planOf } from "../experiments/grid.js";
@@ -15,12 +14,12 @@ import { readResults, type ResultRow } from "../experiments/results.js";
 import { runSweep, type SweepProgress, type SweepReport } from "../experiments/runner.js";
 import { parseShard, type Shard, shardFromEnv, shardPath } from "../experiments/shard.js";
 import { slurmScript } from "../experiments/slurm.js";
-import { OptionError } from "../interpolation/params.js";
 import { getKernels, type BackendChoice } from "../kernels/index.js";
 import type { FigureFormat } from "../plots/render.js";
 import { writeReport } from "../plots/report.js";
 import { formatCount, formatSeconds, formatTable } from "./format.js";
 import { integerAtLeast } from "./parse.js";
+import { configureProgram, runProgram } from "./boundary.js";
 
 interface RunOptions {
   quick?: boolean;
@@ -403,23 +402,9 @@ export function registerExperimentCommands(program: Command): void {
     .action(reproduceCommand);
 }
 
-const USER_ERRORS = [ExperimentError, DataError, OptionError];
-
-/** Runs only these commands as a program (used by tests and before they join `memonet`). */
+/** Runs only these commands as a program (used by tests); the CLI's one error boundary. */
 export async function runExperimentCli(argv: readonly string[]): Promise<number> {
-  const program = new Command("memonet")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const program = configureProgram(new Command("memonet"));
   registerExperimentCommands(program);
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-    return 0;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (USER_ERRORS.some((cls) => e instanceof cls)) {
-      process.stderr.write(`memonet: error: ${(e as Error).message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  return runProgram(program, argv);
 }

@@ -1,12 +1,11 @@
 // The `memonet` command line: fit, eval, info, demo.
 
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import "../node/nativeKernels.js";
-import { DataError, type Dataset } from "../data/dataset.js";
+import { OptionError } from "../errors.js";
 import { InterpolatingNetwork } from "../interpolation/estimator.js";
 import { modelStats, type InterpolationModel } from "../interpolation/model.js";
-import { ModelFileError } from "../interpolation/modelFile.js";
-import { OptionError } from "../interpolation/params.js";
+import type { Dataset } from "../data/dataset.js";
 import { getKernels, type BackendChoice } from "../kernels/index.js";
 import { loadModel, saveModel } from "../node/modelStore.js";
 import { backendReport } from "../node/backendReport.js";
@@ -17,13 +16,13 @@ import {
   type DataOptions,
 } from "./dataOptions.js";
 import { runDemo } from "./demo.js";
-import { ExperimentError } from "../experiments/errors.js";
 import { registerCompareCommand } from "./compareCommand.js";
 import { registerExperimentCommands } from "./experimentCommands.js";
-import { registerMemorizeCommands, VerificationError } from "./memorizeCommands.js";
-import { NetworkFileError } from "../memorization/networkFile.js";
+import { registerMemorizeCommands } from "./memorizeCommands.js";
+import { configureProgram, runProgram } from "./boundary.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
-import { integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
+import { PARAM_CONSTRAINTS } from "../interpolation/params.js";
+import { constrained, integerAtLeast, oneOf } from "./parse.js";
 import { fitProgressBar } from "./progress.js";
 
 interface FitCommandOptions extends DataOptions {
@@ -37,6 +36,7 @@ interface FitCommandOptions extends DataOptions {
   out?: string;
   json?: boolean;
   progress: boolean;
+  timings?: boolean;
 }
 
 function backendOption(): Option {
@@ -52,9 +52,11 @@ export function describeModel(model: InterpolationModel): string {
   const perClass =
     model.mode === "binary"
       ? `X⁻ = class "${model.classNames[0]}"`
-      : model.subnetworks
-          .map((sub) => `${model.classNames[sub.classIndex]}: ${sub.width}`)
-          .join(", ");
+      : model.subnetworks.length > MAX_LISTED_CLASSES
+        ? summarizeWidths(model.subnetworks.map((sub) => sub.width))
+        : model.subnetworks
+            .map((sub) => `${model.classNames[sub.classIndex]}: ${sub.width}`)
+            .join(", ");
   const i = model.info;
   return formatFields([
     ["mode", `${model.mode} (${model.classNames.length} classes), activation ${model.activation}`],
@@ -73,10 +75,22 @@ export function describeModel(model: InterpolationModel): string {
     ],
     [
       "fit time",
-      `${formatSeconds(i.fitSeconds)} (first layer ${formatSeconds(i.firstLayerSeconds)}, ` +
-        `second layer ${formatSeconds(i.secondLayerSeconds)}; ${i.backend} kernels)`,
+      i.backend === ""
+        ? "not stored in the file (fit --timings stores it)"
+        : `${formatSeconds(i.fitSeconds)} (first layer ${formatSeconds(i.firstLayerSeconds)}, ` +
+          `second layer ${formatSeconds(i.secondLayerSeconds)}; ${i.backend} kernels)`,
     ],
   ]);
+}
+
+/** Beyond this many classes the per-class widths are summarized, not listed. */
+const MAX_LISTED_CLASSES = 20;
+
+/** "per class: min 1, median 2, max 5" for a long list of widths. */
+function summarizeWidths(widths: readonly number[]): string {
+  const sorted = Float64Array.from(widths).sort();
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return `per class: min ${sorted[0]}, median ${median}, max ${sorted[sorted.length - 1]} over ${formatCount(widths.length)} classes`;
 }
 
 function modelSummaryJson(model: InterpolationModel) {
@@ -113,7 +127,7 @@ async function fitCommand(o: FitCommandOptions): Promise<void> {
     progress.stop();
   }
   const model: InterpolationModel = { ...net.model, preprocessing };
-  if (o.out !== undefined) await saveModel(o.out, model);
+  if (o.out !== undefined) await saveModel(o.out, model, { timings: o.timings === true });
   if (o.json) {
     console.log(
       JSON.stringify({
@@ -167,11 +181,11 @@ async function infoCommand(file: string | undefined, o: { json?: boolean; backen
 }
 
 function buildProgram(): Command {
-  const program = new Command("memonet")
-    .description("Construct neural networks that provably memorize a data set.")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError("(run with --help for usage)");
+  const program = configureProgram(
+    new Command("memonet").description(
+      "Construct neural networks that provably memorize a data set.",
+    ),
+  );
 
   addDataOptions(
     program
@@ -181,9 +195,13 @@ function buildProgram(): Command {
     .option(
       "--n <n>",
       "first-layer width n (Algorithm 2, default 1000) or n_min (Algorithm 1, default 0)",
-      integerAtLeast(0),
+      constrained(PARAM_CONSTRAINTS.nMin),
     )
-    .option("--lambda <λ>", "maximal bias λ >= 0 (default 1 = the data radius)", numberAtLeast(0))
+    .option(
+      "--lambda <λ>",
+      "maximal bias λ >= 0 (default 1 = the data radius)",
+      constrained(PARAM_CONSTRAINTS.lambda),
+    )
     .option(
       "--activation <σ>",
       "threshold or relu",
@@ -200,11 +218,15 @@ function buildProgram(): Command {
     .option(
       "--max-width <n>",
       "Algorithm 1: give up beyond this many hyperplanes",
-      integerAtLeast(1),
+      constrained(PARAM_CONSTRAINTS.maxWidth),
       100000,
     )
     .addOption(backendOption())
     .option("--out <model.json>", "write the model to this file")
+    .option(
+      "--timings",
+      "also store fit times and backend in the model file (default: left out, so equal fits give identical files)",
+    )
     .option("--json", "print a JSON summary instead of text")
     .option("--no-progress", "no progress bar")
     .action(fitCommand);
@@ -240,30 +262,7 @@ function buildProgram(): Command {
   return program;
 }
 
-const USER_ERRORS = [
-  DataError,
-  OptionError,
-  ModelFileError,
-  ExperimentError,
-  NetworkFileError,
-  VerificationError,
-];
-
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-    return 0;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // commander has printed the message (or help/version, with exit code 0).
-      return e.exitCode === 0 ? 0 : 2;
-    }
-    if (USER_ERRORS.some((cls) => e instanceof cls)) {
-      process.stderr.write(`memonet: error: ${(e as Error).message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  return runProgram(buildProgram(), argv);
 }

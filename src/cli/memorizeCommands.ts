@@ -1,9 +1,10 @@
 // `memonet memorize` and `memonet verify`: the Vardi–Yehudai–Shamir construction from the command
 // line. Register with registerMemorizeCommands(program).
 
-import { readFile } from "node:fs/promises";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { DataError, type Dataset } from "../data/dataset.js";
+import { alignLabels } from "../validation.js";
+import { Command, Option } from "commander";
+import type { Dataset } from "../data/dataset.js";
+import { VerificationError } from "../errors.js";
 import { type MemorizationReport, memorize } from "../memorization/memorize.js";
 import {
   type NetworkDocument,
@@ -20,7 +21,7 @@ import {
   checkFloat64,
   verifyNetwork,
 } from "../memorization/verify.js";
-import { writeFileAtomic } from "../node/modelStore.js";
+import { readText, writeFileAtomic } from "../node/files.js";
 import {
   type DataOptions,
   addDataOptions,
@@ -28,12 +29,9 @@ import {
   loadTrainingData,
 } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
-import { integerAtLeast } from "./parse.js";
+import { integerAtLeast, numberAbove } from "./parse.js";
 
-/** Thrown by `memonet verify` (and `memorize`) when the network does not memorize the data. */
-export class VerificationError extends Error {
-  override readonly name = "VerificationError";
-}
+export { VerificationError };
 
 interface MemorizeCommandOptions extends DataOptions {
   depth?: number;
@@ -44,19 +42,14 @@ interface MemorizeCommandOptions extends DataOptions {
   out?: string;
   json?: boolean;
   verify: boolean;
+  timings?: boolean;
 }
 
 interface VerifyCommandOptions extends DataOptions {
   json?: boolean;
 }
 
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError(`expected a finite number > 0, got "${value}"`);
-  }
-  return n;
-}
+const positiveNumber = numberAbove(0);
 
 /** Adds `memorize` and `verify` to the memonet program. */
 export function registerMemorizeCommands(program: Command): void {
@@ -97,6 +90,10 @@ export function registerMemorizeCommands(program: Command): void {
     )
     .option("--seed <k>", "seed of the stage I directions", integerAtLeast(0), 0)
     .option("--out <net.json>", "write the network file (atomically)")
+    .option(
+      "--timings",
+      "also store the report's timings in the network file (default: left out, so equal runs give identical files)",
+    )
     .option("--json", "print a JSON report instead of text")
     .option("--no-verify", "skip the exact verification on the training points")
     .action(memorizeCommand);
@@ -182,11 +179,6 @@ function fmt(v: number | null, digits = 4): string {
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e7)) return v.toExponential(digits - 1);
   if (Math.abs(v) >= 1000) return formatCount(v);
   return Number(v.toPrecision(digits)).toString();
-}
-
-/** Human-readable report. */
-export function describeReport(r: MemorizationReport): string {
-  return formatFields(reportFields(r));
 }
 
 function reportFields(r: MemorizationReport): [string, string][] {
@@ -288,7 +280,13 @@ async function memorizeCommand(o: MemorizeCommandOptions): Promise<void> {
     report: result.report,
   };
   const verification = o.verify ? runVerification(doc, problem) : null;
-  if (o.out !== undefined) await writeFileAtomic(o.out, networkToJson(doc));
+  if (o.out !== undefined) {
+    await writeFileAtomic(
+      o.out,
+      networkToJson(doc, { timings: o.timings === true }),
+      (m) => new NetworkFileError(m),
+    );
+  }
   if (o.json) {
     console.log(
       JSON.stringify({
@@ -316,15 +314,10 @@ async function memorizeCommand(o: MemorizeCommandOptions): Promise<void> {
 
 /** Reads and validates a network file; NetworkFileError names the file. */
 export async function loadNetworkFile(path: string): Promise<NetworkDocument> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new NetworkFileError(
-      code === "ENOENT" ? `${path}: no such network file` : `${path}: ${(e as Error).message}`,
-    );
-  }
+  const text = await readText(path, {
+    kind: "network file",
+    makeError: (m) => new NetworkFileError(m),
+  });
   return networkFromJson(text, path);
 }
 
@@ -334,18 +327,8 @@ export function problemForNetwork(doc: NetworkDocument, ds: Dataset): Memorizati
   if (out.kind === "regression") return problemFromDataset(ds, { epsilon: out.epsilon });
   const names = out.classNames;
   if (names === undefined) return problemFromDataset(ds);
-  const index = new Map(names.map((n, k) => [n, k]));
-  const map = ds.classNames.map((n) => index.get(n));
-  const labels = Int32Array.from(ds.labels, (k, row) => {
-    const mapped = map[k];
-    if (mapped === undefined) {
-      throw new DataError(
-        `${ds.name}: row ${row} (0-based) has class "${ds.classNames[k]}", which the network does not know ` +
-          `(its classes: ${names.map((n) => `"${n}"`).join(", ")})`,
-      );
-    }
-    return mapped + 1;
-  });
+  const labels = alignLabels(ds, names, "the network");
+  for (let i = 0; i < labels.length; i++) labels[i] += 1;
   return { name: ds.name, points: ds.features, dim: ds.dim, labels, classes: out.classes };
 }
 

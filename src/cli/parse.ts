@@ -1,35 +1,34 @@
-// Parsers for option values: each throws commander's InvalidArgumentError with what was expected.
+// Parsers for option values, derived from the constraints of src/validation.ts: each throws
+// commander's InvalidArgumentError with what was expected.
 
 import { InvalidArgumentError } from "commander";
+import * as v from "../validation.js";
+
+const fail = (message: string) => new InvalidArgumentError(message);
+
+/** A parser for a number meeting `constraint` (or every constraint of a list). */
+export function constrained(
+  constraint: v.Constraint<number> | readonly v.Constraint<number>[],
+): (value: string) => number {
+  return v.numberParser(constraint, fail);
+}
 
 /** An integer >= min. */
 export function integerAtLeast(min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
-    }
-    return n;
-  };
+  return constrained(v.integerAtLeast(min));
 }
 
 /** A finite number >= min. */
 export function numberAtLeast(min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n < min) {
-      throw new InvalidArgumentError(`expected a number >= ${min}, got "${value}"`);
-    }
-    return n;
-  };
+  return constrained(v.numberAtLeast(min));
+}
+
+/** A finite number > min. */
+export function numberAbove(min: number): (value: string) => number {
+  return constrained(v.numberAbove(min));
 }
 
 /** One of the given words. */
 export function oneOf<T extends string>(options: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(options as readonly string[]).includes(value)) {
-      throw new InvalidArgumentError(`expected one of ${options.join(", ")}, got "${value}"`);
-    }
-    return value as T;
-  };
+  return v.wordParser(v.strOptions(options), fail);
 }

@@ -1,3 +1,5 @@
+import { DataError } from "../errors.js";
+
 /** A labelled data set held in memory: N points in R^d with integer class labels. */
 export interface Dataset {
   /** Human-readable name, e.g. "mnist" or "moons(N=1000, noise=0.05)". */
@@ -14,10 +16,7 @@ export interface Dataset {
   readonly classNames: readonly string[];
 }
 
-/** Thrown for any problem with user-supplied data: the message names the file, row or option. */
-export class DataError extends Error {
-  override readonly name = "DataError";
-}
+export { DataError };
 
 /** Builds a Dataset after checking that the array lengths agree; throws DataError otherwise. */
 export function makeDataset(

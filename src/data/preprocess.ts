@@ -1,6 +1,7 @@
 // Pure preprocessing of Datasets: every function returns a new Dataset (or a summary) and never
 // modifies its input.
 
+import { checkFeatures } from "../validation.js";
 import { Rng } from "../random/rng.js";
 import { DataError, type Dataset, makeDataset } from "./dataset.js";
 
@@ -258,16 +259,7 @@ export function stratifiedNestedSubsets(
  * Throws DataError naming the first point (0-based row) and column holding NaN or ±Infinity.
  */
 export function checkFinite(ds: Dataset): void {
-  const f = ds.features;
-  for (let i = 0; i < f.length; i++) {
-    if (!Number.isFinite(f[i])) {
-      const row = Math.floor(i / ds.dim);
-      throw new DataError(
-        `${ds.name}: point ${row} (0-based), feature ${i - row * ds.dim} (0-based) is ${f[i]}, ` +
-          `expected a finite number`,
-      );
-    }
-  }
+  checkFeatures(ds.features, ds.dim, ds.name, "feature");
 }
 
 /** A pair of points with identical features but different labels (0-based rows, first < second). */

@@ -2,9 +2,18 @@
 // kill -9) and resumed: each row is one write() of one complete line; on reopening, a last line
 // without its newline (cut by a crash) is cut off, and the complete rows tell which trials are done.
 
-import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import {
+  closeSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { errorCode, makeDirectory, writeFailure } from "../node/files.js";
 import { csvLine } from "./csv.js";
 import { ExperimentError } from "./errors.js";
 import { formatRow, parseResults, type ResultRow } from "./results.js";
@@ -25,6 +34,8 @@ export class ResultsAppender {
   private constructor(
     private readonly fd: number,
     private readonly columns: readonly string[],
+    private readonly path: string,
+    private readonly lock: string,
   ) {}
 
   /**
@@ -32,29 +43,38 @@ export class ResultsAppender {
    * header (ExperimentError otherwise); a cut last line is removed.
    */
   static async open(path: string, columns: readonly string[]): Promise<OpenedResults> {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path), (m) => new ExperimentError(m));
+    const lock = acquireLock(path);
+    try {
+      return ResultsAppender.openLocked(path, columns, lock);
+    } catch (e) {
+      rmSync(lock, { force: true });
+      throw e;
+    }
+  }
+
+  private static openLocked(path: string, columns: readonly string[], lock: string): OpenedResults {
     let bytes: Buffer | undefined;
     try {
-      bytes = await readFile(path);
+      bytes = readFileSync(path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
-        throw new ExperimentError(`${path}: ${(e as Error).message}`);
-      }
+      if (errorCode(e) !== "ENOENT") throw new ExperimentError(writeFailure(path, e));
     }
     const header = csvLine(columns);
+    const bom = bytes !== undefined && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
     if (bytes === undefined || bytes.length === 0 || bytes.indexOf(0x0a) < 0) {
       // New file, or only a cut header: start afresh.
-      const fd = openSync(path, "w");
-      writeSync(fd, header);
+      const fd = openOrFail(path, "w");
+      writeOrFail(fd, Buffer.from(header, "utf8"), path);
       fsyncSync(fd);
       return {
-        appender: new ResultsAppender(fd, columns),
+        appender: new ResultsAppender(fd, columns, path, lock),
         rows: [],
         repairedBytes: bytes?.length ?? 0,
       };
     }
     const complete = bytes.lastIndexOf(0x0a) + 1;
-    const text = bytes.subarray(0, complete).toString("utf8");
+    const text = bytes.subarray(bom ? 3 : 0, complete).toString("utf8");
     const firstLine = text.slice(0, text.indexOf("\n") + 1).replace(/\r\n$/, "\n");
     if (firstLine !== header) {
       throw new ExperimentError(
@@ -63,37 +83,135 @@ export class ResultsAppender {
       );
     }
     const parsed = parseResults(text, path);
-    const fd = openSync(path, "r+");
+    const fd = openOrFail(path, "r+");
     if (complete < bytes.length) {
       ftruncateSync(fd, complete);
       fsyncSync(fd);
     }
     closeSync(fd);
-    const appendFd = openSync(path, "a");
+    const appendFd = openOrFail(path, "a");
     return {
-      appender: new ResultsAppender(appendFd, columns),
+      appender: new ResultsAppender(appendFd, columns, path, lock),
       rows: parsed.rows,
       repairedBytes: bytes.length - complete,
     };
   }
 
+  /** True when the file holds only its header (nothing worth keeping). */
+  static headerOnly(path: string, columns: readonly string[]): boolean {
+    try {
+      return readFileSync(path, "utf8") === csvLine(columns);
+    } catch {
+      return false;
+    }
+  }
+
   /** Writes one row as a single complete line. */
   append(row: ResultRow): void {
-    const line = Buffer.from(formatRow(row, this.columns), "utf8");
-    let written = 0;
-    while (written < line.length) written += writeSync(this.fd, line, written);
+    writeOrFail(this.fd, Buffer.from(formatRow(row, this.columns), "utf8"), this.path);
     if (Date.now() - this.lastSync > 1000) this.sync();
   }
 
   /** Flushes the file to disk. */
   sync(): void {
-    fsyncSync(this.fd);
+    try {
+      fsyncSync(this.fd);
+    } catch (e) {
+      throw new ExperimentError(writeFailure(this.path, e));
+    }
     this.lastSync = Date.now();
   }
 
-  /** Flushes and closes the file. */
-  close(): void {
-    this.sync();
-    closeSync(this.fd);
+  /** Flushes and closes the file and releases its lock; `dropIfEmpty` removes a header-only file. */
+  close(dropIfEmpty = false): void {
+    try {
+      this.sync();
+    } finally {
+      closeSync(this.fd);
+      if (dropIfEmpty && ResultsAppender.headerOnly(this.path, this.columns)) {
+        rmSync(this.path, { force: true });
+      }
+      rmSync(this.lock, { force: true });
+    }
   }
+}
+
+function openOrFail(path: string, flags: string): number {
+  try {
+    return openSync(path, flags);
+  } catch (e) {
+    throw new ExperimentError(writeFailure(path, e));
+  }
+}
+
+/** Writes all of `bytes`; a short write (disk full …) is cut back so no fragment line stays. */
+function writeOrFail(fd: number, bytes: Buffer, path: string): void {
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+  } catch (e) {
+    if (written > 0) {
+      try {
+        const size = readFileSync(path).length;
+        ftruncateSync(fd, size - written);
+      } catch {
+        // the repair on the next open cuts the fragment instead
+      }
+    }
+    throw new ExperimentError(writeFailure(path, e));
+  }
+}
+
+/** The lock file of a results file: "<path>.lock", holding "pid host" of its writer. */
+export function lockPath(path: string): string {
+  return `${path}.lock`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errorCode(e) === "EPERM";
+  }
+}
+
+/**
+ * Claims the results file for this process with an exclusive lock file (O_EXCL). A lock left by
+ * a process of this host that no longer runs is stale and taken over; a live one is refused
+ * with an ExperimentError naming its pid and host.
+ */
+function acquireLock(path: string): string {
+  const lock = lockPath(path);
+  const me = `${process.pid} ${hostname()}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(lock, "wx");
+      try {
+        writeSync(fd, me);
+      } finally {
+        closeSync(fd);
+      }
+      return lock;
+    } catch (e) {
+      if (errorCode(e) !== "EEXIST") throw new ExperimentError(writeFailure(lock, e));
+    }
+    let owner = "";
+    try {
+      owner = readFileSync(lock, "utf8").trim();
+    } catch {
+      continue; // released meanwhile: try again
+    }
+    const [pidText, host] = owner.split(" ");
+    const pid = Number(pidText);
+    const stale = host === hostname() && Number.isSafeInteger(pid) && pid > 0 && !processAlive(pid);
+    if (!stale) {
+      throw new ExperimentError(
+        `${path} is being written by another memonet process (pid ${pidText || "?"} on ${host || "?"}); ` +
+          `wait for it to finish, or remove ${lock} if that process is gone`,
+      );
+    }
+    rmSync(lock, { force: true });
+  }
+  throw new ExperimentError(`${path}: cannot claim ${lock}`);
 }

@@ -1,6 +1,7 @@
 // Experiment configurations: the checked-in JSON files of experiments/, their types and their
 // validation (every message names the file and the key at fault, and says what was expected).
 
+import { roundNoise } from "../util/round.js";
 import type { Activation } from "../interpolation/firstLayer.js";
 import { ExperimentError } from "./errors.js";
 import {
@@ -55,7 +56,7 @@ export type FigureValue = "interpolation" | "width";
 /** A swept quantity that can be an axis of a figure. */
 export type FigureAxis = "n" | "lambda" | "size";
 
-/** One figure of an experiment (see docs/experiments.md for each kind). */
+/** One figure of an experiment (see README.md, "Configuration format", for each kind). */
 export type FigureSpec =
   | { readonly kind: "dataset"; readonly name: string; readonly sizes?: readonly number[] }
   | {
@@ -186,7 +187,7 @@ function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?
 
 /** Rounds away binary noise of range arithmetic (0.1 + 0.2 → 0.3). */
 export function cleanNumber(v: number): number {
-  return Number(v.toPrecision(12));
+  return roundNoise(v);
 }
 
 /** A list of numbers, or an inclusive range {start, stop, step}. */

@@ -1,5 +1,6 @@
 // Expanding a sweep plan into trials, with stable keys and seeds.
 
+import { roundNoise } from "../util/round.js";
 import type { Activation } from "../interpolation/firstLayer.js";
 import { Rng } from "../random/rng.js";
 import type { DatasetSpec, ExperimentConfig, SweepPlan } from "./config.js";
@@ -42,7 +43,7 @@ export function datasetName(spec: DatasetSpec, size: number | undefined): string
 
 /** The canonical text of λ (and other numbers) in keys: shortest round-trip form. */
 export function numberKey(v: number): string {
-  return String(Number(v.toPrecision(12)));
+  return String(roundNoise(v));
 }
 
 /** The key of a trial from its results-file fields. */

@@ -1,8 +1,8 @@
 // Merging the results files of shards into one, in the experiment's canonical trial order.
 
-import { randomBytes } from "node:crypto";
-import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { readText, writeFileAtomic } from "../node/files.js";
 import type { ExperimentConfig } from "./config.js";
 import { csvLine } from "./csv.js";
 import { ExperimentError } from "./errors.js";
@@ -63,12 +63,10 @@ export async function mergeResults(
   let duplicates = 0;
   const cutFiles: string[] = [];
   for (const f of files) {
-    let text: string;
-    try {
-      text = await readFile(f, "utf8");
-    } catch (e) {
-      throw new ExperimentError(`${f}: ${(e as Error).message}`);
-    }
+    const text = await readText(f, {
+      kind: "results file",
+      makeError: (m) => new ExperimentError(m),
+    });
     const parsed = parseResults(text, f);
     if (parsed.partial !== undefined) cutFiles.push(f);
     if (columns === undefined) columns = parsed.columns;
@@ -97,14 +95,7 @@ export async function mergeResults(
   const extra = [...byKey.values()];
   const cols = columns ?? [];
   const text = csvLine(cols) + [...ordered, ...extra].map((r) => formatRow(r, cols)).join("");
-  const tmp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, out);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw new ExperimentError(`cannot write ${out}: ${(e as Error).message}`);
-  }
+  await writeFileAtomic(out, text, (m) => new ExperimentError(m));
   return {
     out,
     files,

@@ -1,7 +1,7 @@
 // Results files: one CSV row per trial, with the columns of the paper's own results files
 // (github.com/patrickfinke/memo, algorithm.py and run.py) plus interpolated, n_samples and seed.
 
-import { readFile } from "node:fs/promises";
+import { readText } from "../node/files.js";
 import type { Activation } from "../interpolation/firstLayer.js";
 import { csvLine, parseCsvRecords } from "./csv.js";
 import { ExperimentError } from "./errors.js";
@@ -248,14 +248,9 @@ function toRow(
 
 /** Reads and parses a results file; ExperimentError if it is missing or malformed. */
 export async function readResults(path: string): Promise<ResultsFile> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ExperimentError(
-      code === "ENOENT" ? `${path}: no such results file` : `${path}: ${(e as Error).message}`,
-    );
-  }
+  const text = await readText(path, {
+    kind: "results file",
+    makeError: (m) => new ExperimentError(m),
+  });
   return parseResults(text, path);
 }

@@ -3,12 +3,10 @@
 
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { DataError } from "../data/dataset.js";
-import { OptionError } from "../interpolation/params.js";
+import { errorFromName } from "../errors.js";
 import type { BackendChoice } from "../kernels/index.js";
 import { ResultsAppender } from "./appender.js";
 import type { ExperimentConfig } from "./config.js";
-import { ExperimentError } from "./errors.js";
 import { expandTrials, planOf, type Trial } from "./grid.js";
 import type { WorkerInit, WorkerReply } from "./protocol.js";
 import { resultColumns, rowKey } from "./results.js";
@@ -56,15 +54,9 @@ export function subnetworkCount(config: ExperimentConfig): number {
   return 10; // MNIST, Fashion-MNIST, CIFAR-10
 }
 
-const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
-  DataError,
-  OptionError,
-  ExperimentError,
-};
-
 function rebuildError(reply: Extract<WorkerReply, { type: "error" }>, trial: Trial): Error {
-  const cls = ERROR_CLASSES[reply.name];
-  if (cls !== undefined) return new cls(reply.message);
+  const known = errorFromName(reply.name, reply.message);
+  if (known !== undefined) return known;
   const e = new Error(`trial ${trial.key} failed: ${reply.message}`);
   e.stack = reply.stack;
   return e;
@@ -103,6 +95,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepReport> {
     backend: o.backend ?? "auto",
     ...(o.dataPath === undefined ? {} : { dataPath: o.dataPath }),
   };
+  let failed = true;
   try {
     if (pending.length > 0) {
       await runPool(pending, workerCount, init, (row) => {
@@ -111,8 +104,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepReport> {
         o.onProgress?.({ done, total: trials.length, resumed });
       });
     }
+    failed = false;
   } finally {
-    appender.close();
+    // A run that failed before its first row leaves no header-only file behind.
+    appender.close(failed);
   }
   return {
     resultsPath: o.resultsPath,
@@ -193,13 +188,4 @@ function runPool(
       for (let k = 0; k < IN_FLIGHT; k++) feed(w);
     }
   });
-}
-
-/** The trials of a run that the results rows do not cover (for merge reports). */
-export function missingTrials(
-  config: ExperimentConfig,
-  quick: boolean,
-  keys: ReadonlySet<string>,
-): Trial[] {
-  return expandTrials(config, planOf(config, quick)).filter((t) => !keys.has(t.key));
 }

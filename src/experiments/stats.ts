@@ -1,5 +1,6 @@
 // Aggregating results rows: means with 95% confidence intervals, per parameter combination.
 
+import { roundNoise } from "../util/round.js";
 import type { FigureAxis, FigureValue } from "./config.js";
 import { ExperimentError } from "./errors.js";
 import type { ResultRow } from "./results.js";
@@ -102,7 +103,7 @@ export function cellStats(rows: readonly ResultRow[], value: FigureValue): CellS
 
 /** Rounds away float noise so that 0.30000000000000004 and 0.3 group together. */
 export function round(v: number): number {
-  return Number(v.toPrecision(10));
+  return roundNoise(v, 10);
 }
 
 /** Sorted distinct values of an axis in the rows. */

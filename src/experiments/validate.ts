@@ -1,5 +1,7 @@
-// Small helpers to validate parsed JSON with messages that name the file and key.
+// Small helpers to validate parsed JSON with messages that name the file and key; the numeric
+// rules are the constraints of src/validation.ts.
 
+import { integerAtLeast, interval, numberAbove, numberAtLeast, shortText } from "../validation.js";
 import { ExperimentError } from "./errors.js";
 
 /** A JSON object. */
@@ -52,10 +54,14 @@ export function optionalNumber(
 ): number | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min || (exclusive && v === min)) {
-    const bound = min === -Infinity ? "" : ` ${exclusive ? ">" : ">="} ${min}`;
-    throw new ExperimentError(`${at(path, key)}: expected a number${bound}, got ${describe(v)}`);
-  }
+  const c =
+    min === -Infinity
+      ? interval("real", -Infinity, Infinity)
+      : exclusive
+        ? numberAbove(min)
+        : numberAtLeast(min);
+  if (!c.test(v))
+    throw new ExperimentError(`${at(path, key)}: expected ${shortText(c)}, got ${describe(v)}`);
   return v;
 }
 
@@ -68,11 +74,9 @@ export function optionalInteger(
 ): number | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
-    throw new ExperimentError(
-      `${at(path, key)}: expected an integer >= ${min}, got ${describe(v)}`,
-    );
-  }
+  const c = integerAtLeast(min);
+  if (!c.test(v))
+    throw new ExperimentError(`${at(path, key)}: expected ${c.text}, got ${describe(v)}`);
   return v;
 }
 

@@ -1,6 +1,8 @@
 // The scikit-learn style estimator: hyperparameters at construction, `fit` learns a separate,
 // inspectable model, `predict`/`score` use it.
 
+import { NotFittedError } from "../errors.js";
+import { alignLabels, checkFeatures } from "../validation.js";
 import type { Dataset } from "../data/dataset.js";
 import { DataError } from "../data/dataset.js";
 import { getKernels } from "../kernels/index.js";
@@ -56,7 +58,9 @@ export class InterpolatingNetwork {
 
   /** The fitted model; throws if fit has not been called. */
   get model(): InterpolationModel {
-    if (this.fitted === undefined) throw new Error("the network is not fitted yet: call fit()");
+    if (this.fitted === undefined) {
+      throw new NotFittedError("the network is not fitted yet: call fit()");
+    }
     return this.fitted;
   }
 
@@ -76,18 +80,7 @@ export class InterpolatingNetwork {
     if (!(x instanceof Float32Array) && x.dim !== dim) {
       throw new DataError(`${x.name}: the data have dimension ${x.dim}, the model expects ${dim}`);
     }
-    if (features.length % dim !== 0) {
-      throw new DataError(
-        `predict: ${features.length} values are not a whole number of rows of dimension ${dim}`,
-      );
-    }
-    for (let i = 0; i < features.length; i++) {
-      if (!Number.isFinite(features[i])) {
-        throw new DataError(
-          `predict: row ${Math.floor(i / dim)}, column ${i % dim} is ${features[i]}, not a finite number`,
-        );
-      }
-    }
+    checkFeatures(features, dim, x instanceof Float32Array ? "predict" : x.name, "column");
     return predictRows(model, features, features.length / dim, await this.resolveKernels());
   }
 
@@ -97,19 +90,10 @@ export class InterpolatingNetwork {
    */
   async score(ds: Dataset): Promise<number> {
     if (ds.size === 0) throw new DataError(`${ds.name}: cannot score an empty data set`);
-    const names = this.model.classNames;
-    const toModel = ds.classNames.map((name) => {
-      const k = names.indexOf(name);
-      if (k < 0) {
-        throw new DataError(
-          `${ds.name}: class ${JSON.stringify(name)} is not one of the model's classes (${names.join(", ")})`,
-        );
-      }
-      return k;
-    });
+    const expected = alignLabels(ds, this.model.classNames, "the model");
     const predicted = await this.predict(ds);
     let correct = 0;
-    for (let i = 0; i < ds.size; i++) if (predicted[i] === toModel[ds.labels[i]]) correct++;
+    for (let i = 0; i < ds.size; i++) if (predicted[i] === expected[i]) correct++;
     return correct / ds.size;
   }
 

@@ -1,6 +1,16 @@
 // The model file format (JSON, versioned). Large arrays are stored as base64 of their
 // little-endian bytes with an explicit dtype and shape; see "Model file format" in README.md.
 
+import { ModelFileError } from "../errors.js";
+import {
+  type Constraint,
+  expected,
+  integerAtLeast,
+  interval,
+  numberAbove,
+  numberAtLeast,
+  strOptions,
+} from "../validation.js";
 import { decodeBase64, encodeBase64 } from "../util/base64.js";
 import type { Activation, FirstLayer } from "./firstLayer.js";
 import type { FitInfo, FitParams, InterpolationModel, OutputMode } from "./model.js";
@@ -11,10 +21,7 @@ import type { SecondLayer } from "./secondLayer.js";
 export const MODEL_FORMAT = "memonet-interpolation-model";
 export const MODEL_VERSION = 1;
 
-/** Thrown when a model file cannot be read; the message says what is wrong and where. */
-export class ModelFileError extends Error {
-  override readonly name = "ModelFileError";
-}
+export { ModelFileError };
 
 type DType = "float32" | "uint32";
 
@@ -29,8 +36,24 @@ function packArray(dtype: DType, shape: number[], array: Float32Array | Uint32Ar
   return { dtype, shape, base64: encodeBase64(bytes) };
 }
 
+/** How a model file is written. */
+export interface ModelWriteOptions {
+  /**
+   * Also store the fit's timings and kernel backend in `info` (default false: the file holds
+   * only what the seed, data and options determine, so equal fits give byte-identical files).
+   */
+  readonly timings?: boolean;
+}
+
+/** The `info` block as stored: without timings and backend unless asked for. */
+function storedInfo(info: FitInfo, timings: boolean): Partial<FitInfo> {
+  if (timings) return info;
+  const { trainingSize, radius, interpolates, trainingAccuracy, uncovered, candidatesTried } = info;
+  return { trainingSize, radius, interpolates, trainingAccuracy, uncovered, candidatesTried };
+}
+
 /** Serializes a model to the JSON text of the model file format. */
-export function modelToJson(model: InterpolationModel): string {
+export function modelToJson(model: InterpolationModel, options: ModelWriteOptions = {}): string {
   const { firstLayer: fl } = model;
   const doc = {
     format: MODEL_FORMAT,
@@ -39,7 +62,7 @@ export function modelToJson(model: InterpolationModel): string {
     mode: model.mode,
     classNames: model.classNames,
     params: model.params,
-    info: model.info,
+    info: storedInfo(model.info, options.timings ?? false),
     ...(model.preprocessing ? { preprocessing: model.preprocessing } : {}),
     firstLayer: {
       dim: fl.dim,
@@ -74,6 +97,12 @@ class Reader {
     return value as Record<string, unknown>;
   }
 
+  /** `value` if it meets `constraint`, else "expected <constraint>, found <value>". */
+  check<T>(value: unknown, path: string, constraint: Constraint<T>): T {
+    if (!constraint.test(value)) this.fail(path, expected(constraint, value));
+    return value;
+  }
+
   number(value: unknown, path: string): number {
     if (typeof value !== "number" || !Number.isFinite(value)) {
       this.fail(path, `expected a finite number, found ${describe(value)}`);
@@ -83,9 +112,13 @@ class Reader {
 
   integer(value: unknown, path: string, min: number): number {
     const n = this.number(value, path);
-    if (!Number.isInteger(n) || n < min)
-      this.fail(path, `expected an integer >= ${min}, found ${n}`);
-    return n;
+    return this.check(n, path, integerAtLeast(min));
+  }
+
+  boolean(value: unknown, path: string): boolean {
+    if (typeof value !== "boolean")
+      this.fail(path, `expected true or false, found ${describe(value)}`);
+    return value;
   }
 
   string(value: unknown, path: string): string {
@@ -94,11 +127,7 @@ class Reader {
   }
 
   oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T {
-    const s = this.string(value, path);
-    if (!(options as readonly string[]).includes(s)) {
-      this.fail(path, `expected one of ${options.join(", ")}, found ${JSON.stringify(s)}`);
-    }
-    return s as T;
+    return this.check(this.string(value, path), path, strOptions(options));
   }
 
   array(value: unknown, path: string, length?: number): unknown[] {
@@ -124,21 +153,27 @@ class Reader {
     if (s.length !== shape.length || s.some((v, i) => v !== shape[i])) {
       this.fail(`${path}.shape`, `expected [${shape.join(", ")}], found [${s.join(", ")}]`);
     }
+    const expected = shape.reduce((a, b) => a * b, 1) * 4;
+    const text = this.string(o.base64, `${path}.base64`);
     let bytes: Uint8Array;
     try {
-      bytes = decodeBase64(this.string(o.base64, `${path}.base64`));
+      bytes = decodeBase64(text);
     } catch (e) {
       this.fail(`${path}.base64`, (e as Error).message);
     }
-    const expected = shape.reduce((a, b) => a * b, 1) * 4;
     if (bytes.length !== expected) {
       this.fail(`${path}.base64`, `expected ${expected} bytes of data, found ${bytes.length}`);
     }
     const aligned = new Uint8Array(expected);
     aligned.set(bytes);
-    return (
-      dtype === "float32" ? new Float32Array(aligned.buffer) : new Uint32Array(aligned.buffer)
-    ) as T;
+    if (dtype === "uint32") return new Uint32Array(aligned.buffer) as T;
+    const values = new Float32Array(aligned.buffer);
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] - values[i] !== 0) {
+        this.fail(`${path}`, `entry ${i} is ${values[i]}, expected a finite number`);
+      }
+    }
+    return values as T;
   }
 }
 
@@ -174,6 +209,11 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
     .array(doc.classNames, "classNames")
     .map((v, i) => r.string(v, `classNames[${i}]`));
   if (classNames.length < 2) r.fail("classNames", `expected at least 2 classes`);
+  const seenNames = new Set<string>();
+  classNames.forEach((name, i) => {
+    if (seenNames.has(name)) r.fail(`classNames[${i}]`, `${JSON.stringify(name)} appears twice`);
+    seenNames.add(name);
+  });
 
   const fl = r.object(doc.firstLayer, "firstLayer");
   const dim = r.integer(fl.dim, "firstLayer.dim", 1);
@@ -225,7 +265,7 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
   } catch (e) {
     r.fail("params", (e as Error).message);
   }
-  const info = r.object(doc.info, "info") as unknown as FitInfo;
+  const info = readInfo(r, doc.info, subnetworks.length);
   const model = {
     activation,
     mode,
@@ -238,10 +278,47 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
   };
   if (doc.preprocessing === undefined) return model;
   const pre = r.object(doc.preprocessing, "preprocessing");
-  const scale = r.number(pre.scale, "preprocessing.scale");
+  const scale = r.check(
+    r.number(pre.scale, "preprocessing.scale"),
+    "preprocessing.scale",
+    POSITIVE,
+  );
   if (pre.pixelMax === undefined) return { ...model, preprocessing: { scale } };
+  const pixelMax = r.number(pre.pixelMax, "preprocessing.pixelMax");
   return {
     ...model,
-    preprocessing: { scale, pixelMax: r.number(pre.pixelMax, "preprocessing.pixelMax") },
+    preprocessing: { scale, pixelMax: r.check(pixelMax, "preprocessing.pixelMax", POSITIVE) },
+  };
+}
+
+const POSITIVE = numberAbove(0);
+
+/**
+ * The `info` block: the fit statistics are checked; the timings and the backend (written only
+ * with `timings: true`) read as 0 and "" when absent.
+ */
+function readInfo(r: Reader, value: unknown, subnetworks: number): FitInfo {
+  const o = r.object(value, "info");
+  const counts = (key: "uncovered" | "candidatesTried") =>
+    r.array(o[key], `info.${key}`, subnetworks).map((v, i) => r.integer(v, `info.${key}[${i}]`, 0));
+  const seconds = (key: "fitSeconds" | "firstLayerSeconds" | "secondLayerSeconds") =>
+    o[key] === undefined
+      ? 0
+      : r.check(r.number(o[key], `info.${key}`), `info.${key}`, numberAtLeast(0));
+  return {
+    trainingSize: r.integer(o.trainingSize, "info.trainingSize", 1),
+    radius: r.check(r.number(o.radius, "info.radius"), "info.radius", numberAtLeast(0)),
+    interpolates: r.boolean(o.interpolates, "info.interpolates"),
+    trainingAccuracy: r.check(
+      r.number(o.trainingAccuracy, "info.trainingAccuracy"),
+      "info.trainingAccuracy",
+      interval("real", 0, 1),
+    ),
+    uncovered: counts("uncovered"),
+    candidatesTried: counts("candidatesTried"),
+    fitSeconds: seconds("fitSeconds"),
+    firstLayerSeconds: seconds("firstLayerSeconds"),
+    secondLayerSeconds: seconds("secondLayerSeconds"),
+    backend: o.backend === undefined ? "" : r.string(o.backend, "info.backend"),
   };
 }

@@ -1,11 +1,17 @@
 // Hyperparameters: defaults and validation at the door.
 
+import { OptionError } from "../errors.js";
+import {
+  FLOAT32_MAX,
+  checkParam,
+  integerAtLeast,
+  atMost,
+  numberAtLeast,
+  strOptions,
+} from "../validation.js";
 import type { FitParams } from "./model.js";
 
-/** Thrown for an invalid option value; the message names the option. */
-export class OptionError extends Error {
-  override readonly name = "OptionError";
-}
+export { OptionError };
 
 /** Defaults: Algorithm 2, n = 1000, λ = 1 (the data radius after normalization), threshold. */
 export const DEFAULT_PARAMS: FitParams = {
@@ -17,35 +23,36 @@ export const DEFAULT_PARAMS: FitParams = {
   maxWidth: 100_000,
 };
 
+/** Largest first-layer width (and maxWidth) accepted: 2^27 hyperplanes. */
+export const MAX_WIDTH = 2 ** 27;
+
+/** The constraints of each hyperparameter (the CLI's option parsers derive from them too). */
+export const PARAM_CONSTRAINTS = {
+  algorithm: { test: (v: unknown): v is 1 | 2 => v === 1 || v === 2, text: "1 or 2" },
+  /** n of Algorithm 1 (n_min) and of Algorithm 2 (the width). */
+  nMin: [integerAtLeast(0), atMost(MAX_WIDTH, "at most 2^27")],
+  n: [integerAtLeast(1), atMost(MAX_WIDTH, "at most 2^27")],
+  lambda: [numberAtLeast(0), atMost(FLOAT32_MAX, "at most 3.4e38 (the float32 range)")],
+  activation: strOptions(["threshold", "relu"] as const, '"threshold" or "relu"'),
+  seed: integerAtLeast(0, "a non-negative integer"),
+  maxWidth: [integerAtLeast(1), atMost(MAX_WIDTH, "at most 2^27")],
+} as const;
+
 /** Merges `partial` into the defaults and checks every value; throws OptionError. */
 export function resolveParams(partial: Partial<FitParams> = {}): FitParams {
   const p: FitParams = { ...DEFAULT_PARAMS, ...partial };
-  if (p.algorithm !== 1 && p.algorithm !== 2) {
-    throw new OptionError(`algorithm must be 1 or 2, got ${String(p.algorithm)}`);
-  }
-  const minN = p.algorithm === 1 ? 0 : 1;
-  if (!Number.isInteger(p.n) || p.n < minN) {
+  const c = PARAM_CONSTRAINTS;
+  checkParam(p.algorithm, "algorithm", c.algorithm);
+  if (p.algorithm === 1) checkParam(p.n, "n (the minimal first-layer width n_min)", c.nMin);
+  else checkParam(p.n, "n (the first-layer width)", c.n);
+  checkParam(p.lambda, "lambda (the maximal bias)", c.lambda);
+  checkParam(p.activation, "activation", c.activation);
+  checkParam(p.seed, "seed", c.seed);
+  checkParam(p.maxWidth, "maxWidth", c.maxWidth);
+  if (p.algorithm === 1 && p.maxWidth < Math.max(1, p.n)) {
     throw new OptionError(
-      p.algorithm === 1
-        ? `n (the minimal first-layer width n_min) must be an integer >= 0, got ${p.n}`
-        : `n (the first-layer width) must be an integer >= 1, got ${p.n}`,
+      `maxWidth (Algorithm 1's cap) must be an integer >= max(1, n) = ${Math.max(1, p.n)}, got ${p.maxWidth}`,
     );
-  }
-  if (!Number.isFinite(p.lambda) || p.lambda < 0) {
-    throw new OptionError(
-      `lambda (the maximal bias) must be a finite number >= 0, got ${p.lambda}`,
-    );
-  }
-  if (p.activation !== "threshold" && p.activation !== "relu") {
-    throw new OptionError(
-      `activation must be "threshold" or "relu", got ${JSON.stringify(p.activation)}`,
-    );
-  }
-  if (!Number.isSafeInteger(p.seed) || p.seed < 0) {
-    throw new OptionError(`seed must be a non-negative integer, got ${p.seed}`);
-  }
-  if (!Number.isInteger(p.maxWidth) || p.maxWidth < Math.max(1, p.n)) {
-    throw new OptionError(`maxWidth must be an integer >= max(1, n), got ${p.maxWidth}`);
   }
   return p;
 }

@@ -50,7 +50,7 @@ export interface SelectionProblem {
 /**
  * Algorithm 2, lines 2–10. Candidates are taken in the order of one uniformly random permutation
  * of X⁻, skipping points no longer in C: the same distribution as drawing uniformly from C at
- * each step (DESIGN.md). A candidate with m = 0 is rejected; otherwise it is accepted and every
+ * each step (README.md, "How it works"). A candidate with m = 0 is rejected; otherwise it is accepted and every
  * x⁻ in U with ⟨u, Φ(x⁻)⟩ < m is removed from C and U.
  */
 export function selectSecondLayer(problem: SelectionProblem): SelectionResult {

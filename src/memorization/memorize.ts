@@ -3,7 +3,8 @@
 // the chosen interval split (and the other one, to report both), and report everything measured
 // beside the theorem's bounds.
 
-import { OptionError } from "../interpolation/params.js";
+import { OptionError } from "../errors.js";
+import { checkParam, integerAtLeast, interval, strOptions } from "../validation.js";
 import { bitLength, toNumber } from "./dyadic.js";
 import {
   type TheoremBounds,
@@ -250,6 +251,8 @@ export function memorize(
   return { network: chosen.network, output, report };
 }
 
+const SPLIT = strOptions(["paper", "optimal"] as const, '"paper" or "optimal"');
+
 function checkOptions(o: MemorizeOptions, N: number): "3.1" | "5.1" | "6.2" {
   if (o.depth !== undefined && o.bits !== undefined) {
     throw new OptionError("give at most one of depth (Thm 5.1) and bits (Thm 6.2)");
@@ -260,23 +263,19 @@ function checkOptions(o: MemorizeOptions, N: number): "3.1" | "5.1" | "6.2" {
     ["bits B", o.bits, "6.2"],
   ] as const) {
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-      throw new OptionError(
-        `${key} must be an integer in 1..⌊√N⌋ = 1..${max} (Thm ${thm} needs ${key[key.length - 1]} ∈ [√N]), got ${value}`,
-      );
-    }
+    const range = interval(
+      "integer",
+      1,
+      max,
+      "both",
+      `an integer in 1..⌊√N⌋ = 1..${max} (Thm ${thm} needs ${key[key.length - 1]} ∈ [√N])`,
+    );
+    checkParam(value, key, range);
   }
-  if (o.split !== undefined && o.split !== "paper" && o.split !== "optimal") {
-    throw new OptionError(`split must be "paper" or "optimal", got ${JSON.stringify(o.split)}`);
-  }
-  if (o.seed !== undefined && (!Number.isSafeInteger(o.seed) || o.seed < 0)) {
-    throw new OptionError(`seed must be a non-negative integer, got ${o.seed}`);
-  }
-  if (
-    o.directionTries !== undefined &&
-    (!Number.isSafeInteger(o.directionTries) || o.directionTries < 1)
-  ) {
-    throw new OptionError(`directionTries must be a positive integer, got ${o.directionTries}`);
+  if (o.split !== undefined) checkParam(o.split, "split", SPLIT);
+  if (o.seed !== undefined) checkParam(o.seed, "seed", integerAtLeast(0, "a non-negative integer"));
+  if (o.directionTries !== undefined) {
+    checkParam(o.directionTries, "directionTries", integerAtLeast(1, "a positive integer"));
   }
   return o.depth !== undefined ? "5.1" : o.bits !== undefined ? "6.2" : "3.1";
 }

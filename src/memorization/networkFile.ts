@@ -1,8 +1,9 @@
 // The network file (JSON, versioned): exact weights as [mantissa, exponent] pairs, value =
 // mantissa · 2^exponent with the mantissa a signed hex ("0x1f", "-0x1f") or decimal ("-31")
-// integer string. Documented in docs/memorization.md ("Network file format"). Loading validates
+// integer string. Documented in README.md ("Network file format"). Loading validates
 // every field and names the one at fault.
 
+import { NetworkFileError } from "../errors.js";
 import { type Dyadic, ZERO, dyadic, hexMantissa, parseMantissa } from "./dyadic.js";
 import type { MemorizationReport, OutputSpec } from "./memorize.js";
 import { type LayerSpan, type ReluNetwork, type SparseLayer, sparseLayer } from "./network.js";
@@ -10,10 +11,7 @@ import { type LayerSpan, type ReluNetwork, type SparseLayer, sparseLayer } from 
 export const NETWORK_FORMAT = "memonet-relu-network";
 export const NETWORK_VERSION = 1;
 
-/** Thrown when a network file cannot be read; the message names the file and the field. */
-export class NetworkFileError extends Error {
-  override readonly name = "NetworkFileError";
-}
+export { NetworkFileError };
 
 /** Output meaning as stored in the file. */
 export type StoredOutput =
@@ -58,8 +56,24 @@ function pair(v: Dyadic): NumberPair {
   return [hexMantissa(v.m), v.e];
 }
 
+/** How a network file is written. */
+export interface NetworkWriteOptions {
+  /** Keep the report's wall-clock `seconds` (default false: equal runs give identical bytes). */
+  readonly timings?: boolean;
+}
+
+/** The report as stored: without its `seconds` unless timings are asked for. */
+function storedReport(
+  report: NonNullable<NetworkDocument["report"]>,
+  timings: boolean,
+): Readonly<Record<string, unknown>> {
+  const copy: Record<string, unknown> = { ...report };
+  if (!timings) delete copy.seconds;
+  return copy;
+}
+
 /** Serializes a network document to the JSON text of the network file format. */
-export function networkToJson(doc: NetworkDocument): string {
+export function networkToJson(doc: NetworkDocument, options: NetworkWriteOptions = {}): string {
   const layers = doc.network.layers.map((layer) => {
     const weights: [number, number, string, number][] = [];
     for (let i = 0; i < layer.outputs; i++) {
@@ -85,7 +99,7 @@ export function networkToJson(doc: NetworkDocument): string {
     ...(doc.preprocessing ? { preprocessing: doc.preprocessing } : {}),
     spans: doc.network.spans,
     layers,
-    ...(doc.report ? { report: doc.report } : {}),
+    ...(doc.report ? { report: storedReport(doc.report, options.timings ?? false) } : {}),
   });
   return text;
 }

@@ -2,6 +2,7 @@
 // dyadic rational) with integer labels 1..C (Thm 3.1) or real targets memorized to within ε/2
 // (Remark 3.3). Problems with the data raise DataError naming the row.
 
+import { checkFeatures } from "../validation.js";
 import { DataError, type Dataset } from "../data/dataset.js";
 import { type Dyadic, ZERO, compare, fromNumber, mulPow2, sub } from "./dyadic.js";
 import { findDuplicateRows } from "./geometry.js";
@@ -58,14 +59,7 @@ export function prepareProblem(p: MemorizationProblem): PreparedProblem {
     );
   }
   const size = p.points.length / p.dim;
-  for (let i = 0; i < p.points.length; i++) {
-    if (!Number.isFinite(p.points[i])) {
-      const row = Math.floor(i / p.dim);
-      throw new DataError(
-        `${name}: point ${row} (0-based), coordinate ${i - row * p.dim} is ${p.points[i]}, expected a finite number`,
-      );
-    }
-  }
+  checkFeatures(p.points, p.dim, name, "coordinate");
   const regression = p.epsilon !== undefined || p.targets !== undefined;
   let prepared: PreparedProblem;
   if (regression) {

@@ -3,7 +3,7 @@
 // v_j · F̃_j(x) to an accumulator y, where F̃_j is the window of Lemma A.6 on [a_j, b_j]. So on
 // every point of interval j the accumulator ends at v_j.
 //
-// Erratum (documented in docs/memorization.md): the paper takes b_j = ⌊x_jk⌋, but then
+// Erratum (documented in README.md, "The construction, step by step"): the paper takes b_j = ⌊x_jk⌋, but then
 // F̃_j(x_jk) = 0 whenever x_jk − ⌊x_jk⌋ > ½ (and a = b for a one-point interval, which Lemma A.6
 // excludes). memonet takes a_j = ⌊x_(j−1)k+1⌋ and b_j = ⌊x_jk⌋ + 1: every point of the interval
 // lies in [a_j, b_j), and the neighbours (>= 2 away) lie beyond the margins a_j − ½, b_j + ½.

@@ -2,6 +2,7 @@
 // (classification) or |F(x_i) − t_i| <= ε/2 (regression). Also the same check in float64, to see
 // whether finite precision would do.
 
+import { checkFeatures } from "../validation.js";
 import { DataError } from "../data/dataset.js";
 import {
   type Dyadic,
@@ -69,6 +70,7 @@ function expectation(net: ReluNetwork, p: MemorizationProblem): Expectation {
   }
   if (net.outputDim !== 1)
     throw new DataError(`the network has ${net.outputDim} outputs, expected 1`);
+  checkFeatures(p.points, p.dim, name, "coordinate");
   const size = Math.floor(p.points.length / p.dim);
   if (p.epsilon !== undefined || p.targets !== undefined) {
     const { targets, epsilon } = p;

@@ -1,13 +1,18 @@
-// Reading whole files from disk, transparently gunzipping .gz files (Node.js only).
+// The one file module (Node.js only): reading whole files with typed errors (transparently
+// gunzipping .gz files), atomic durable writes, and one-line messages for file-system faults.
 
-import { readFile, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
-import { DataError } from "../data/dataset.js";
+import { createGunzip, gunzip } from "node:zlib";
+import { DataError, FileError, type MemonetError } from "../errors.js";
 
 const gunzipAsync = promisify(gunzip);
 
-function errorCode(err: unknown): string | undefined {
+/** The Node.js error code of a failed file-system call (ENOENT, EACCES …), if any. */
+export function errorCode(err: unknown): string | undefined {
   if (typeof err === "object" && err !== null && "code" in err) {
     const code = (err as { code: unknown }).code;
     return typeof code === "string" ? code : undefined;
@@ -19,18 +24,157 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** A DataError for a failed file-system call on `path`, worded by the error code. */
-export function fileError(path: string, err: unknown): DataError {
+/** Builds the typed error of a file-system failure from its one-line message and code. */
+export type FileErrorFactory = (message: string, code: string | undefined) => MemonetError;
+
+const asFileError: FileErrorFactory = (message, code) => new FileError(message, code);
+
+/** How reading `path` failed, in words: "file not found", "permission denied" … */
+function readFailure(path: string, err: unknown, kind: string | undefined): string {
   switch (errorCode(err)) {
     case "ENOENT":
-      return new DataError(`${path}: file not found`);
+      return kind === undefined ? `${path}: file not found` : `${path}: no such ${kind}`;
     case "EISDIR":
-      return new DataError(`${path}: is a directory, expected a file`);
+      return `${path}: is a directory, expected a file`;
+    case "ENOTDIR":
+      return `${path}: a parent of this path is not a directory`;
     case "EACCES":
     case "EPERM":
-      return new DataError(`${path}: permission denied`);
+      return `${path}: permission denied`;
     default:
-      return new DataError(`${path}: cannot read the file (${errorMessage(err)})`);
+      return `${path}: cannot read the file (${errorMessage(err)})`;
+  }
+}
+
+/** How writing `path` failed, in words ("read-only file system", "disk full" …). */
+export function writeFailure(path: string, err: unknown): string {
+  const code = errorCode(err);
+  const why: Record<string, string> = {
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+    EDQUOT: "disk quota exceeded",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EEXIST: "a file is in the way of a directory on the path",
+    ENOTDIR: "a parent of this path is not a directory",
+    ENOENT: "its directory does not exist",
+    EISDIR: "is a directory",
+    EMFILE: "too many open files",
+  };
+  const reason = code !== undefined && why[code] !== undefined ? why[code] : errorMessage(err);
+  return `cannot write ${path}: ${reason}${code !== undefined ? ` (${code})` : ""}`;
+}
+
+/** A DataError for a failed file-system call on `path`, worded by the error code. */
+export function fileError(path: string, err: unknown): DataError {
+  return new DataError(readFailure(path, err, undefined));
+}
+
+/**
+ * Reads a whole file as bytes. A failure becomes one typed error naming the path (FileError,
+ * or what `makeError` builds); `kind` words "not found" as "no such <kind>".
+ */
+export async function readBytes(
+  path: string,
+  options: { kind?: string; makeError?: FileErrorFactory } = {},
+): Promise<Uint8Array> {
+  try {
+    return plain(await readFile(path));
+  } catch (err) {
+    throw (options.makeError ?? asFileError)(readFailure(path, err, options.kind), errorCode(err));
+  }
+}
+
+/** Reads a whole UTF-8 text file (a leading byte-order mark is dropped); errors as readBytes. */
+export async function readText(
+  path: string,
+  options: { kind?: string; makeError?: FileErrorFactory } = {},
+): Promise<string> {
+  const bytes = await readBytes(path, options);
+  const text = new TextDecoder("utf-8").decode(bytes);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Temporary files of writes in progress, removed if the process is stopped by a signal. */
+const pendingTemps = new Set<string>();
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const tmp of pendingTemps) rmSync(tmp, { force: true });
+  pendingTemps.clear();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.kill(process.pid, signal); // the default action, now that no listener is left
+}
+
+function trackTemp(tmp: string): void {
+  if (pendingTemps.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  pendingTemps.add(tmp);
+}
+
+function untrackTemp(tmp: string): void {
+  pendingTemps.delete(tmp);
+  if (pendingTemps.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
+}
+
+/** What writeFileAtomic writes: text (UTF-8), bytes, or a sequence of both written in order. */
+export type FileContents = string | Uint8Array | readonly (string | Uint8Array)[];
+
+/**
+ * Writes `contents` to `path` atomically and durably: to a fresh temporary file beside it
+ * (created exclusively), fsync, rename over `path`, fsync of the directory. On any failure (and
+ * on SIGINT/SIGTERM/SIGHUP during the write) the temporary file is removed and `path` is left as
+ * it was; the error is one line naming the path (FileError, or what `makeError` builds).
+ */
+export async function writeFileAtomic(
+  path: string,
+  contents: FileContents,
+  makeError: FileErrorFactory = asFileError,
+): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  let handle: FileHandle | undefined;
+  trackTemp(tmp);
+  try {
+    handle = await open(tmp, "wx", 0o666);
+    const parts =
+      typeof contents === "string" || contents instanceof Uint8Array ? [contents] : contents;
+    for (const part of parts)
+      await handle.write(typeof part === "string" ? Buffer.from(part, "utf8") : part);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(tmp, path);
+  } catch (err) {
+    await handle?.close().catch(() => {});
+    await rm(tmp, { force: true }).catch(() => {});
+    throw makeError(writeFailure(path, err), errorCode(err));
+  } finally {
+    untrackTemp(tmp);
+  }
+  await syncDirectory(dirname(path));
+}
+
+/** fsyncs a directory so that a rename in it is durable (ignored where directories cannot be). */
+export async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, "r");
+    await handle.sync();
+  } catch {
+    // Some file systems (and Windows) cannot fsync a directory; the rename itself happened.
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/** Creates `dir` and its parents; a failure is one line naming the path. */
+export async function makeDirectory(
+  dir: string,
+  makeError: FileErrorFactory = asFileError,
+): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw makeError(writeFailure(dir, err), errorCode(err));
   }
 }
 
@@ -52,17 +196,59 @@ export async function isFile(path: string): Promise<boolean> {
   }
 }
 
+/** Decompressed size allowed when the data's own header declares none (CSV, unknown formats). */
+export const DEFAULT_GZIP_LIMIT = 1 << 30;
+
+/**
+ * The total byte length that the start of an uncompressed .npy or IDX file declares (its header
+ * plus its shape times the element size), or undefined for other formats.
+ */
+export function declaredLength(head: Uint8Array): number | undefined {
+  if (
+    head.length >= 10 &&
+    head[0] === 0x93 &&
+    String.fromCharCode(...head.subarray(1, 6)) === "NUMPY"
+  ) {
+    const major = head[6];
+    const headerLen =
+      major === 1
+        ? head[8] | (head[9] << 8)
+        : head.length >= 12
+          ? new DataView(head.buffer, head.byteOffset).getUint32(8, true)
+          : NaN;
+    const start = major === 1 ? 10 : 12;
+    const text = String.fromCharCode(
+      ...head.subarray(start, Math.min(head.length, start + headerLen)),
+    );
+    const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
+    const descr = /'descr'\s*:\s*'[<>|=]?[a-zA-Z](\d+)'/.exec(text);
+    if (shape === null || descr === null || !Number.isFinite(headerLen)) return undefined;
+    const dims = shape[1]
+      .split(",")
+      .filter((t) => t.trim() !== "")
+      .map(Number);
+    return start + headerLen + dims.reduce((a, b) => a * b, 1) * Number(descr[1]);
+  }
+  const sizes: Record<number, number> = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 };
+  if (head.length >= 4 && head[0] === 0 && head[1] === 0 && sizes[head[2]] !== undefined) {
+    const ndims = head[3];
+    if (ndims < 1 || head.length < 4 + 4 * ndims) return undefined;
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    let count = 1;
+    for (let k = 0; k < ndims; k++) count *= view.getUint32(4 + 4 * k, false);
+    return 4 + 4 * ndims + count * sizes[head[2]];
+  }
+  return undefined;
+}
+
 /**
  * Reads a whole file; gunzips it when it starts with the gzip magic (1f 8b) or its name ends in
- * ".gz". DataError naming the path for a missing/unreadable file or corrupt gzip data.
+ * ".gz". The decompressed size is limited to what the data's header declares (.npy, IDX) or to
+ * `limit` (default 1 GiB). DataError naming the path for a missing/unreadable file, corrupt gzip
+ * data or data beyond the limit.
  */
-export async function readMaybeGzip(path: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  try {
-    bytes = plain(await readFile(path));
-  } catch (err) {
-    throw fileError(path, err);
-  }
+export async function readMaybeGzip(path: string, limit = DEFAULT_GZIP_LIMIT): Promise<Uint8Array> {
+  const bytes = await readBytes(path, { makeError: (m) => new DataError(m) });
   const magic = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   if (!magic && !path.toLowerCase().endsWith(".gz")) return bytes;
   if (!magic) {
@@ -71,11 +257,55 @@ export async function readMaybeGzip(path: string): Promise<Uint8Array> {
         `(found ${bytes.length >= 2 ? `${hexByte(bytes[0])} ${hexByte(bytes[1])}` : `${bytes.length} bytes`})`,
     );
   }
+  return gunzipLimited(bytes, path, limit);
+}
+
+/** Gunzips `bytes`, stopping with a DataError once the output passes its declared length. */
+async function gunzipLimited(bytes: Uint8Array, path: string, limit: number): Promise<Uint8Array> {
+  // A small first pass reads the header of the data inside, which says how long it may be.
+  let head: Uint8Array;
   try {
-    return plain(await gunzipAsync(bytes));
+    head = await inflatePrefix(bytes, 4096);
   } catch (err) {
     throw new DataError(`${path}: corrupt gzip data (${errorMessage(err)})`);
   }
+  const declared = declaredLength(head);
+  const cap = declared === undefined ? limit : Math.min(limit, declared);
+  try {
+    return plain(await gunzipAsync(bytes, { maxOutputLength: Math.max(1, cap) }));
+  } catch (err) {
+    if (errorCode(err) === "ERR_BUFFER_TOO_LARGE") {
+      throw new DataError(
+        `${path}: decompresses to more than ${cap} bytes` +
+          (declared === undefined
+            ? " (the limit for compressed input)"
+            : ", the size its header declares"),
+      );
+    }
+    throw new DataError(`${path}: corrupt gzip data (${errorMessage(err)})`);
+  }
+}
+
+/** The first `n` decompressed bytes of gzip data (or all of them when shorter). */
+function inflatePrefix(bytes: Uint8Array, n: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const z = createGunzip();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = () => {
+      z.removeAllListeners("data");
+      z.destroy();
+      resolve(plain(Buffer.concat(chunks)).subarray(0, n));
+    };
+    z.on("data", (c: Buffer) => {
+      chunks.push(c);
+      total += c.length;
+      if (total >= n) done();
+    });
+    z.on("end", done);
+    z.on("error", (e) => (total > 0 ? done() : reject(e)));
+    z.end(bytes);
+  });
 }
 
 /** A plain Uint8Array view of a Buffer (Buffer.slice would not copy), without copying. */

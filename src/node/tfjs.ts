@@ -5,13 +5,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { OptionError } from "../interpolation/params.js";
+import { BackendUnavailableError } from "../errors.js";
 
 let ready: Promise<void> | undefined;
 
 /**
  * Selects tfjs's WebAssembly backend with the package's own .wasm files (once per process), with
- * `threads` threads where the threaded build loads. OptionError (naming the sgd method) if it cannot start.
+ * `threads` threads where the threaded build loads. BackendUnavailableError if it cannot start.
  */
 export function useTfjsWasm(threads = 1): Promise<void> {
   ready ??= (async () => {
@@ -24,7 +24,9 @@ export function useTfjsWasm(threads = 1): Promise<void> {
     setThreadsCount(threads);
     const ok = await tf.setBackend("wasm");
     if (!ok)
-      throw new OptionError("method sgd: TensorFlow.js could not start its WebAssembly backend");
+      throw new BackendUnavailableError(
+        "method sgd: TensorFlow.js could not start its WebAssembly backend",
+      );
     await tf.ready();
   })();
   return ready;

@@ -13,6 +13,7 @@ import {
   type BackendName,
 } from "../backends/registry.js";
 import type { KernelName, KernelSignatures } from "../backends/types.js";
+import { BackendUnavailableError } from "../errors.js";
 import { failFor, type Fail } from "./checks.js";
 
 /** What getKernels accepts: a backend, or "auto" for the fastest one that loads here. */
@@ -31,9 +32,14 @@ export function requireBackend(name: BackendName): BackendInstance {
   if (instance !== null) return instance;
   if (!registeredBackends().includes(name)) {
     const known = [...registeredBackends().reverse(), "auto"].join(", ");
-    throw new Error(`kernel backend "${String(name)}" is not available here (available: ${known})`);
+    throw new BackendUnavailableError(
+      `kernel backend "${String(name)}" is not available here (available: ${known})`,
+    );
   }
-  throw backendError(name) ?? new Error(`kernel backend "${name}" failed to load`);
+  const why = backendError(name)?.message ?? "it failed to load";
+  throw new BackendUnavailableError(
+    `kernel backend "${name}" is not available here: ${why} (use --backend auto, wasm or reference)`,
+  );
 }
 
 /** Resolves kernels for one backend choice. */
@@ -100,7 +106,8 @@ export class InstanceDispatch extends Dispatch {
 
   override kernel<K extends KernelName>(kernel: K): Resolved<K> {
     const own = getKernelOn(kernel, this.backend, this.instance);
-    if (own !== undefined) return { run: own, fail: failFor(this.backend, kernel), backend: this.backend };
+    if (own !== undefined)
+      return { run: own, fail: failFor(this.backend, kernel), backend: this.backend };
     const run = getKernel(kernel, "reference");
     if (run === undefined) throw new Error(`no backend implements the kernel ${kernel}`);
     return { run, fail: failFor("reference", kernel), backend: "reference" };

@@ -1,7 +1,7 @@
 // Rendering figures: Vega-Lite specifications compiled by vega-lite, rendered to SVG by vega
 // (headless, no canvas), rasterized to PNG by resvg.
 
-import { mkdir, writeFile } from "node:fs/promises";
+import { makeDirectory, writeFileAtomic } from "../node/files.js";
 import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
@@ -81,17 +81,17 @@ export async function writeFigure(
   figure: Figure,
   formats: readonly FigureFormat[] = ["svg", "png"],
 ): Promise<WrittenFigure> {
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const svg = await toSvg(figure.spec);
   const files: string[] = [];
   if (formats.includes("svg")) {
     const path = join(dir, `${figure.name}.svg`);
-    await writeFile(path, svg);
+    await writeFileAtomic(path, svg);
     files.push(path);
   }
   if (formats.includes("png")) {
     const path = join(dir, `${figure.name}.png`);
-    await writeFile(path, svgToPng(svg));
+    await writeFileAtomic(path, svgToPng(svg));
     files.push(path);
   }
   return { name: figure.name, caption: figure.caption, files };

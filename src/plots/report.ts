@@ -1,6 +1,6 @@
 // Writing all figures of an experiment or results file, and the HTML page that shows them.
 
-import { writeFile, mkdir } from "node:fs/promises";
+import { makeDirectory, writeFileAtomic } from "../node/files.js";
 import { join } from "node:path";
 import { ExperimentError } from "../experiments/errors.js";
 import { summarize } from "../experiments/summary.js";
@@ -31,7 +31,7 @@ export async function writeReport(
   if (needsRows && inputs.rows.length === 0) {
     throw new ExperimentError(`${inputs.resultsFiles.join(", ")}: no results rows to plot`);
   }
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const cache = figureCache(inputs);
   const figures: WrittenFigure[] = [];
   for (const spec of specs) {
@@ -41,7 +41,7 @@ export async function writeReport(
   }
   const findings = inputs.rows.length > 0 ? summarize(inputs.rows) : [];
   const page = join(dir, "index.html");
-  await writeFile(
+  await writeFileAtomic(
     page,
     figurePage({
       title: inputs.config

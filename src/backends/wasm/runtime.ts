@@ -2,6 +2,7 @@
 // TypeScript lib has no DOM/WebAssembly declarations), base64 decoding without Buffer (so it runs
 // in a browser), and instantiation against a shared memory.
 
+import { decodeBase64 } from "../../util/base64.js";
 import { KERNELS_WASM_BASE64, KERNELS_WASM_MAXIMUM_PAGES } from "./kernelsWasm.generated.js";
 
 /** The part of WebAssembly.Memory used here. */
@@ -100,29 +101,8 @@ const EXPORT_NAMES: readonly (keyof KernelExports)[] = [
 /** Pages (64 KiB) the memory starts with: 16 MiB. */
 const INITIAL_PAGES = 256;
 
-/** Decodes standard base64 (with or without padding) to bytes. */
-export function decodeBase64(text: string): Uint8Array {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const values = new Int8Array(128).fill(-1);
-  for (let i = 0; i < alphabet.length; i++) values[alphabet.charCodeAt(i)] = i;
-  const clean = text.replace(/=+$/, "");
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let acc = 0;
-  let bitCount = 0;
-  let n = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const code = clean.charCodeAt(i);
-    const v = code < 128 ? values[code] : -1;
-    if (v < 0) throw new Error(`base64: invalid character at ${i}`);
-    acc = ((acc << 6) | v) & 0xffffff;
-    bitCount += 6;
-    if (bitCount >= 8) {
-      bitCount -= 8;
-      out[n++] = (acc >>> bitCount) & 0xff;
-    }
-  }
-  return out;
-}
+/** Decodes base64 (the one decoder of src/util/base64.ts). */
+export { decodeBase64 };
 
 /** The global WebAssembly object, or null when this JavaScript engine has none. */
 function wasmApi(): WasmApi | null {

@@ -1,0 +1,85 @@
+// The error hierarchy of memonet. Every error caused by user input (data, options, files,
+// configurations, an unavailable backend, a call out of order, a network that fails its check)
+// is a MemonetError: the CLI prints its message as one line, `memonet: error: …`, and exits 1.
+// Any other error is a bug. Browser-safe (no Node.js imports).
+
+/** Base class of every user-facing memonet error; its message names the file, row or option. */
+export class MemonetError extends Error {
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** A problem with user-supplied data: the message names the file, row or option. */
+export class DataError extends MemonetError {}
+
+/** An invalid option or hyperparameter value; the message names the option. */
+export class OptionError extends MemonetError {}
+
+/** A model file that cannot be read or written; the message says what is wrong and where. */
+export class ModelFileError extends MemonetError {}
+
+/** A network file that cannot be read or written; the message names the file and the field. */
+export class NetworkFileError extends MemonetError {}
+
+/**
+ * A problem in user input to an experiment: an unknown experiment, a malformed configuration
+ * (the message names the file and key), a results file with missing columns, a bad shard.
+ */
+export class ExperimentError extends MemonetError {}
+
+/** A results file that cannot be used (locked by another writer, bad columns, duplicate rows). */
+export class ResultsFileError extends ExperimentError {}
+
+/** A file-system failure (not found, permission denied, read-only, disk full) naming the path. */
+export class FileError extends MemonetError {
+  constructor(
+    message: string,
+    /** The Node.js error code (ENOENT, EACCES, EROFS, ENOSPC …) when there was one. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A kernel backend that was asked for by name but cannot load here. */
+export class BackendUnavailableError extends MemonetError {}
+
+/** A method that needs a fitted estimator was called before fit(). */
+export class NotFittedError extends MemonetError {}
+
+/** A network that does not memorize the data it was checked against. */
+export class VerificationError extends MemonetError {}
+
+/** A computation stopped because it would exceed a resource budget (time, memory, size). */
+export class ResourceLimitError extends MemonetError {}
+
+/**
+ * The errors that cross worker threads by name: a worker posts `{ name, message }` and the
+ * parent rebuilds the same class with errorFromName.
+ */
+export const ERROR_CLASSES = {
+  MemonetError,
+  DataError,
+  OptionError,
+  ModelFileError,
+  NetworkFileError,
+  ExperimentError,
+  ResultsFileError,
+  FileError,
+  BackendUnavailableError,
+  NotFittedError,
+  VerificationError,
+  ResourceLimitError,
+} as const satisfies Record<string, new (message: string) => MemonetError>;
+
+/** The MemonetError class named `name` rebuilt with `message`, or undefined for other names. */
+export function errorFromName(name: string, message: string): MemonetError | undefined {
+  const cls = (ERROR_CLASSES as Record<string, new (message: string) => MemonetError>)[name];
+  return Object.hasOwn(ERROR_CLASSES, name) && cls !== undefined ? new cls(message) : undefined;
+}
+
+/** True for errors caused by user input (printed as one line by the CLI). */
+export function isUserError(e: unknown): e is MemonetError {
+  return e instanceof MemonetError;
+}
