@@ -90,31 +90,35 @@ test("python checker: classification, --depth, --bits and regression networks", 
   assertVerified(raw, 90, "--csv", cls);
 });
 
-test("python checker: MNIST images (pixels / 255, then the scale, each rounded)", { skip }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "memonet-checker-"));
-  const net = join(dir, "mnist.json");
-  memonet("memorize", "--data", "mnist", "--split", "train", "--size", "120", "--out", net);
-  // The rows of that subset (memonet's stratified order); the checker reads the IDX files.
-  const [rows] = stratifiedNestedSubsets(await loadMnist({ split: "train" }), [120], 0);
-  const rowsFile = join(dir, "rows.txt");
-  writeFileSync(rowsFile, Array.from(rows).join("\n"));
-  const idx = mnistDataDirectory();
-  const data = [
-    "--idx",
-    join(idx, "train-images-idx3-ubyte"),
-    join(idx, "train-labels-idx1-ubyte"),
-    "--rows",
-    rowsFile,
-  ];
-  assertVerified(net, 120, ...data);
-  // Tampered: one bit of a crafted integer flipped. The points it encodes are now wrong.
-  const bad = join(dir, "tampered.json");
-  tamper(net, bad);
-  const r = check(bad, ...data);
-  assert.equal(r.code, 1);
-  assert.match(r.stdout, /^FAILED: \d+ of 120 points memorized exactly/m);
-  assert.doesNotMatch(r.stdout, /FAILED: 120 of/);
-});
+test(
+  "python checker: MNIST images (pixels / 255, then the scale, each rounded)",
+  { skip },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "memonet-checker-"));
+    const net = join(dir, "mnist.json");
+    memonet("memorize", "--data", "mnist", "--split", "train", "--size", "120", "--out", net);
+    // The rows of that subset (memonet's stratified order); the checker reads the IDX files.
+    const [rows] = stratifiedNestedSubsets(await loadMnist({ split: "train" }), [120], 0);
+    const rowsFile = join(dir, "rows.txt");
+    writeFileSync(rowsFile, Array.from(rows).join("\n"));
+    const idx = mnistDataDirectory();
+    const data = [
+      "--idx",
+      join(idx, "train-images-idx3-ubyte"),
+      join(idx, "train-labels-idx1-ubyte"),
+      "--rows",
+      rowsFile,
+    ];
+    assertVerified(net, 120, ...data);
+    // Tampered: one bit of a crafted integer flipped. The points it encodes are now wrong.
+    const bad = join(dir, "tampered.json");
+    tamper(net, bad);
+    const r = check(bad, ...data);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^FAILED: \d+ of 120 points memorized exactly/m);
+    assert.doesNotMatch(r.stdout, /FAILED: 120 of/);
+  },
+);
 
 test("python checker: invalid files are refused with the field at fault", { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), "memonet-checker-"));

@@ -40,14 +40,15 @@ export class DatasetCache {
   /** The data of `spec` with `size` points (undefined: all), scaled to radius 1 unless disabled. */
   async get(spec: DatasetSpec, size: number | undefined): Promise<Dataset> {
     const name = datasetName(spec, size);
-    const hit = this.cut.get(name);
+    const key = spec.normalizeSubsets === true ? `${name}|normalizeSubsets` : name;
+    const hit = this.cut.get(key);
     if (hit !== undefined) {
-      this.cut.delete(name); // re-insert: most recently used last
-      this.cut.set(name, hit);
+      this.cut.delete(key); // re-insert: most recently used last
+      this.cut.set(key, hit);
       return hit;
     }
     const ds = await this.build(spec, size, name);
-    this.cut.set(name, ds);
+    this.cut.set(key, ds);
     while (this.cut.size > this.keep) this.cut.delete(this.cut.keys().next().value as string);
     return ds;
   }
