@@ -42,32 +42,34 @@ test("makeMoons: shape, class sizes, and noise-free points exactly on the two ha
   const ds = makeMoons(1001, 0, 42);
   assert.equal(ds.size, 1001);
   assert.equal(ds.dim, 2);
-  assert.deepEqual(ds.classNames, ["0", "1"]);
-  assert.deepEqual(classCounts(ds), [500, 501]);
+  // Class 0 (X⁻) is scikit-learn's label 1, the inner moon, as in the paper's code.
+  assert.deepEqual(ds.classNames, ["1", "0"]);
+  assert.deepEqual(classCounts(ds), [501, 500]);
   // The multiset of points is exactly sklearn's: t = linspace(0, π, n) on each half circle.
-  const expected = (label: number, n: number): string[] =>
+  const inner = (cls: number): boolean => cls === 0;
+  const expected = (cls: number, n: number): string[] =>
     Array.from({ length: n }, (_, i) => {
       const t = i === n - 1 ? Math.PI : i * (Math.PI / (n - 1));
-      const x = label === 0 ? Math.cos(t) : 1 - Math.cos(t);
-      const y = label === 0 ? Math.sin(t) : 1 - Math.sin(t) - 0.5;
+      const x = inner(cls) ? 1 - Math.cos(t) : Math.cos(t);
+      const y = inner(cls) ? 1 - Math.sin(t) - 0.5 : Math.sin(t);
       return `${Math.fround(x)},${Math.fround(y)}`;
     }).sort();
-  for (const [label, n] of [
-    [0, 500],
-    [1, 501],
+  for (const [cls, n] of [
+    [0, 501],
+    [1, 500],
   ]) {
     const got: string[] = [];
-    for (let i = 0; i < ds.size; i++) if (ds.labels[i] === label) got.push(point(ds, i).join(","));
-    assert.deepEqual(got.sort(), expected(label, n));
+    for (let i = 0; i < ds.size; i++) if (ds.labels[i] === cls) got.push(point(ds, i).join(","));
+    assert.deepEqual(got.sort(), expected(cls, n));
   }
   for (let i = 0; i < ds.size; i++) {
     const [x, y] = point(ds, i);
-    const r = ds.labels[i] === 0 ? Math.hypot(x, y) : Math.hypot(x - 1, y - 0.5);
+    const r = inner(ds.labels[i]) ? Math.hypot(x - 1, y - 0.5) : Math.hypot(x, y);
     assert.ok(Math.abs(r - 1) < 1e-6, `point ${i} is off its circle: r = ${r}`);
-    assert.ok(ds.labels[i] === 0 ? y >= 0 : y <= 0.5);
+    assert.ok(inner(ds.labels[i]) ? y <= 0.5 : y >= 0);
   }
   // Shuffled: the labels are not sorted.
-  assert.notDeepEqual(Array.from(ds.labels.subarray(0, 500)), new Array(500).fill(0));
+  assert.notDeepEqual(Array.from(ds.labels.subarray(0, 501)), new Array(501).fill(0));
 });
 
 test("makeMoons: same seed gives the same data; noise has the requested standard deviation", () => {
@@ -106,6 +108,8 @@ test("makeParallelLines: every point's nearest neighbour is its partner in the o
   ]) {
     const m = ds.size / 2;
     assert.deepEqual(classCounts(ds), [m, m]);
+    // Class 0 (X⁻), the line y = −distance/2, is the points the paper's data.py labels 1.
+    assert.deepEqual(ds.classNames, ["1", "0"]);
     const nn = nearestNeighbours(ds);
     for (let i = 0; i < ds.size; i++) {
       assert.notEqual(ds.labels[nn[i]], ds.labels[i], `${ds.name}: point ${i}`);

@@ -41,9 +41,13 @@ test("every paper figure of Sec. 4 has a checked-in experiment with full and qui
     assert.equal(new Set(quick.map((t) => t.key)).size, quick.length, `${name}: keys are unique`);
     assert.ok(c.figures.length > 0, `${name} has figures`);
   }
-  // The paper's grids (its code's experiments/*.json and the captions of Figs. 5 and 8).
+  // The paper's grids (its code's experiments/*.json; Fig. 5 with its code's 50 runs per cell,
+  // the caption's 250 as moons-250; Fig. 8 as its caption).
   const moons = await loadExperiment("moons");
-  assert.equal(product(moons), 50 * 51 * 250);
+  assert.equal(product(moons), 50 * 51 * 50);
+  const moons250 = await loadExperiment("moons-250");
+  assert.equal(product(moons250), 50 * 51 * 250);
+  assert.deepEqual(moons250.full.grids, moons.full.grids);
   const size = await loadExperiment("moons-size");
   assert.equal(expandTrials(size, size.full).length, 10 * 10 * 100);
   assert.deepEqual(size.full.grids[0].size.at(-1), 1_000_000);
@@ -107,6 +111,14 @@ test("malformed configurations name the file, the key and what was expected", ()
   bad(
     withChange({ figures: [{ kind: "heatmap", value: "width", x: "n", y: "n" }] }),
     /figures\[0\]\.y: must differ from x/,
+  );
+  bad(
+    withChange({ figures: [{ kind: "heatmap", value: "width", x: "n", y: "lambda", sigma: -1 }] }),
+    /figures\[0\]\.sigma: expected a number >= 0, got -1/,
+  );
+  bad(
+    withChange({ dataset: { kind: "moons", size: 100, normalizeSubsets: true } }),
+    /dataset\.normalizeSubsets: not an option of the moons data set/,
   );
   bad(
     withChange({ quick: { restarts: "few" } }),

@@ -61,7 +61,7 @@ test("memorize → network file → verify, text and JSON (Two Moons)", () => {
   const doc = JSON.parse(readFileSync(file, "utf8"));
   assert.equal(doc.format, "memonet-relu-network");
   assert.equal(doc.version, 1);
-  assert.deepEqual(doc.output.classNames, ["0", "1"]);
+  assert.deepEqual(doc.output.classNames, ["1", "0"]); // Two Moons: class 0 is the inner moon, label "1"
 
   const v = run("verify", file, "--data", "moons", "--size", "300", "--json");
   assert.equal(v.code, 0, v.stderr);

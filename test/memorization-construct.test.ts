@@ -262,3 +262,20 @@ test("float64 evaluation breaks the construction, and the check says where", () 
     f.divergence.spans.join(),
   );
 });
+
+test("bit complexity of the composed network: n·max(ρ, c) + 3 (biases), + 2 (weights)", () => {
+  // Lemma A.5 alone needs n·max(ρ,c) + 2 bits; composed, Lemma A.7's first layer 4z − 2 absorbs
+  // the constant of the folded stage II output (|bias| in [4, 6): three integer bits).
+  for (const [N, d, C, seed] of [
+    [100, 10, 10, 1],
+    [400, 5, 2, 2],
+  ]) {
+    for (const split of ["paper", "optimal"] as const) {
+      const { report } = memorize(randomProblem(N, d, C, seed), { split });
+      const n = Math.max(...Object.values(report.split.pointsPerInterval));
+      const nBits = n * Math.max(report.stageOne.rho, report.stageOne.c);
+      assert.equal(report.network.biasBitComplexity, nBits + 3, `N = ${N}, ${split}`);
+      assert.ok(report.network.weightBitComplexity <= nBits + 2, `N = ${N}, ${split}`);
+    }
+  }
+});

@@ -13,7 +13,11 @@ import { parseResults, type ResultRow } from "../src/experiments/results.js";
 import { referenceKernels } from "../src/kernels/reference.js";
 import { boundaryFigure } from "../src/plots/boundary.js";
 import { contourLines, gaussianSmooth, indexToValue } from "../src/plots/contour.js";
-import { heatmapFigure, interpolationContour } from "../src/plots/heatmap.js";
+import {
+  DEFAULT_CONTOUR_SIGMA,
+  heatmapFigure,
+  interpolationContour,
+} from "../src/plots/heatmap.js";
 import { encodePng } from "../src/plots/rasterPng.js";
 import { svgToPng, toSvg } from "../src/plots/render.js";
 import { writeReport } from "../src/plots/report.js";
@@ -47,6 +51,25 @@ test("marching squares: a closed ring around a bump, an open line across a ramp"
   assert.equal(indexToValue([10, 20, 40], 1.5), 30);
 });
 
+test("contour smoothing is scipy.ndimage.gaussian_filter(σ = 1) as in the paper's plots", () => {
+  // Values from scipy 1.x: gaussian_filter(a, 1.0) (mode "reflect", truncate 4) on a 6 × 7 grid.
+  const w = 7;
+  const values = Float64Array.from({ length: 6 * w }, (_, k) => {
+    const [j, i] = [Math.floor(k / w), k % w];
+    return ((j * 7 + i * 3) % 5) / 4;
+  });
+  const s = gaussianSmooth({ width: w, height: 6, values }, DEFAULT_CONTOUR_SIGMA).values;
+  assert.equal(DEFAULT_CONTOUR_SIGMA, 1);
+  for (const [k, want] of [
+    [0, 0.31137507371685225],
+    [2 * w + 3, 0.4695169353162506],
+    [5 * w + 6, 0.4908362850062972],
+    [8, 0.430041008771],
+  ]) {
+    assert.ok(Math.abs(s[k] - want) < 1e-9, `cell ${k}: ${s[k]} vs ${want}`);
+  }
+});
+
 test("PNG encoder writes a valid RGBA image", () => {
   const pixels = new Uint8Array(3 * 2 * 4).map((_, i) => i * 10);
   const png = encodePng({ width: 3, height: 2, pixels });
@@ -68,10 +91,13 @@ test("text widths follow DejaVu Sans", () => {
 });
 
 /** Synthetic results: interpolation once n >= 40 + 40·|λ − 1|, never at λ = 0. */
-function syntheticRows(): ResultRow[] {
+function syntheticRows(
+  ns = [10, 20, 40, 60, 80, 100, 120],
+  lambdas = [0, 0.5, 1, 1.5, 2],
+): ResultRow[] {
   const rows: ResultRow[] = [];
-  for (const n of [10, 20, 40, 60, 80, 100, 120]) {
-    for (const lambda of [0, 0.5, 1, 1.5, 2]) {
+  for (const n of ns) {
+    for (const lambda of lambdas) {
       for (let restart = 0; restart < 4; restart++) {
         const ok = lambda > 0 && n >= 40 + 40 * Math.abs(lambda - 1);
         rows.push({
@@ -99,9 +125,21 @@ function syntheticRows(): ResultRow[] {
 
 test("heatmap with the 99% contour, and slices with confidence bands, render to SVG and PNG", async () => {
   const rows = syntheticRows();
-  const contour = interpolationContour(rows, "lambda", "n");
+  // On this 5 × 7 grid the default smoothing (σ = 1 cell, as the paper's plots) leaves only a
+  // short line; unsmoothed, the whole line is found.
+  const contour = interpolationContour(rows, "lambda", "n", 0);
   assert.ok(contour.length > 3, "a contour line is found");
   for (const p of contour) assert.ok(p.x >= 0 && p.x <= 2 && p.y >= 10 && p.y <= 120);
+  // σ is a parameter: on a 21 × 21 grid unsmoothed and σ = 2 give other lines than σ = 1.
+  const big = syntheticRows(
+    Array.from({ length: 21 }, (_, i) => 10 + 10 * i),
+    Array.from({ length: 21 }, (_, i) => i / 10),
+  );
+  const line = (sigma?: number) => JSON.stringify(interpolationContour(big, "lambda", "n", sigma));
+  assert.ok(line().length > 100);
+  assert.notEqual(line(0), line());
+  assert.notEqual(line(2), line());
+  assert.equal(line(1), line());
 
   const heat = heatmapFigure(rows, {
     name: "h",

@@ -6,6 +6,12 @@ import { Rng } from "../random/rng.js";
 import { DataError, type Dataset, makeDataset } from "./dataset.js";
 
 const BINARY_NAMES: readonly string[] = ["0", "1"];
+/**
+ * Class names of the paper's two-class data (moons, parallel lines): class 0 — X⁻, the class
+ * whose second-layer neurons are built — is the paper's label 1, as its code builds the second
+ * layer for `y == 1` (DESIGN.md); class 1 (X⁺) is its label 0.
+ */
+const PAPER_BINARY_NAMES: readonly string[] = ["1", "0"];
 
 function checkCount(count: number, min: number, what: string): void {
   if (!Number.isSafeInteger(count) || count < min) {
@@ -26,9 +32,11 @@ function linspace(start: number, stop: number, n: number): Float64Array {
 
 /**
  * Two interleaving half circles, defined exactly as scikit-learn's make_moons(count, noise=noise,
- * shuffle=True): ⌊count/2⌋ points (cos t, sin t) with t = linspace(0, π) labelled 0 (X⁻) and
- * the rest (1 − cos t, 1 − sin t − 0.5) labelled 1, shuffled, then N(0, noise²) added to every
- * coordinate. Seeded by `seed` (the numbers differ from NumPy's generator). DataError for bad args.
+ * shuffle=True): ⌊count/2⌋ points (cos t, sin t) with t = linspace(0, π) (the outer moon,
+ * scikit-learn's label 0) and the rest (1 − cos t, 1 − sin t − 0.5) (the inner moon, its label
+ * 1), shuffled, then N(0, noise²) added to every coordinate. As in the paper's code the inner
+ * moon is X⁻: class 0, named "1"; the outer moon is class 1, named "0". Seeded by `seed` (the
+ * numbers differ from NumPy's generator). DataError for bad args.
  */
 export function makeMoons(count: number, noise: number, seed: number): Dataset {
   checkCount(count, 1, "makeMoons");
@@ -43,12 +51,12 @@ export function makeMoons(count: number, noise: number, seed: number): Dataset {
   for (let i = 0; i < nOut; i++) {
     x[2 * i] = Math.cos(tOut[i]);
     x[2 * i + 1] = Math.sin(tOut[i]);
+    y[i] = 1;
   }
   const tIn = linspace(0, Math.PI, nIn);
   for (let i = 0; i < nIn; i++) {
     x[2 * (nOut + i)] = 1 - Math.cos(tIn[i]);
     x[2 * (nOut + i) + 1] = 1 - Math.sin(tIn[i]) - 0.5;
-    y[nOut + i] = 1;
   }
   const rng = new Rng(seed);
   const perm = rng.permutation(count);
@@ -71,14 +79,15 @@ export function makeMoons(count: number, noise: number, seed: number): Dataset {
     features,
     2,
     labels,
-    BINARY_NAMES,
+    PAPER_BINARY_NAMES,
   );
 }
 
 /**
  * Two parallel lines (Sec. 4.6, Fig. 14) in d = 2, as in the paper's code: m = count/2 grid
- * positions x_j = −1 + 2j/(m−1) (x = 0 if m = 1); class 0 (X⁻) at (x_j, −distance/2) (rows
- * 0..m−1), class 1 at (x_j, +distance/2) (rows m..2m−1). With a `seed`, each pair is moved by the
+ * positions x_j = −1 + 2j/(m−1) (x = 0 if m = 1); class 0 (X⁻, named "1" as the paper's label
+ * of these points) at (x_j, −distance/2) (rows 0..m−1), class 1 (named "0") at
+ * (x_j, +distance/2) (rows m..2m−1). With a `seed`, each pair is moved by the
  * same uniform offset in [−h/4, h/4] along the lines (h = 2/(m−1)), so points of one class stay
  * at least h/2 = 1/(m−1) apart. Every point's nearest neighbour is its partner of the other class
  * when distance < 1/(m−1) (< 2/(m−1) without a seed); the default 1e-3 ensures this for
@@ -114,7 +123,7 @@ export function makeParallelLines(count: number, distance = 1e-3, seed?: number)
     features,
     2,
     labels,
-    BINARY_NAMES,
+    PAPER_BINARY_NAMES,
   );
 }
 

@@ -40,6 +40,12 @@ export interface DatasetSpec {
   readonly path?: string;
   /** Scale to radius R = 1 (default true; the paper's lines are not scaled). */
   readonly normalize?: boolean;
+  /**
+   * Image data cut to `size` points: scale each subset to radius 1 itself (true) instead of
+   * cutting it from the (sub)problem normalized once as a whole (false, the default: the
+   * paper's data.py, so Fig. 9's nested subsets have radii 0.94–1).
+   */
+  readonly normalizeSubsets?: boolean;
 }
 
 /** The hyperparameters swept by a grid (dataset `size` included). */
@@ -65,6 +71,8 @@ export type FigureSpec =
       readonly value: FigureValue;
       readonly x: FigureAxis;
       readonly y: FigureAxis;
+      /** σ in cells of the smoothing before the 99% contour (default 1, the paper's; 0: none). */
+      readonly sigma?: number;
     }
   | {
       readonly kind: "slices";
@@ -128,6 +136,7 @@ function parseDataset(value: unknown, path: Path, base?: DatasetSpec): DatasetSp
     "classes",
     "path",
     "normalize",
+    "normalizeSubsets",
   ]);
   const kindValue = o.kind ?? base?.kind;
   if (typeof kindValue !== "string" || !(DATASET_KINDS as readonly string[]).includes(kindValue)) {
@@ -163,6 +172,7 @@ function parseDataset(value: unknown, path: Path, base?: DatasetSpec): DatasetSp
     ...defined("classes", classes),
     ...defined("path", optionalString(o, "path", path)),
     ...defined("normalize", optionalBoolean(o, "normalize", path)),
+    ...defined("normalizeSubsets", optionalBoolean(o, "normalizeSubsets", path)),
   };
   const isImage = kind === "mnist" || kind === "fashion-mnist" || kind === "cifar10";
   const misplaced = (key: keyof DatasetSpec, ok: boolean) => {
@@ -174,6 +184,7 @@ function parseDataset(value: unknown, path: Path, base?: DatasetSpec): DatasetSp
   misplaced("noise", kind === "moons");
   misplaced("distance", kind === "lines");
   misplaced("classes", isImage);
+  misplaced("normalizeSubsets", isImage);
   misplaced("path", kind === "fashion-mnist" || kind === "cifar10");
   if (spec.pool !== undefined && spec.size !== undefined && spec.size > spec.pool) {
     throw new ExperimentError(`${at(path, "size")}: ${spec.size} exceeds the pool of ${spec.pool}`);
@@ -327,12 +338,14 @@ function parseFigure(value: unknown, path: Path, index: number): FigureSpec {
       return { kind, name: explicitName ?? "dataset", ...(sizes ? { sizes } : {}) };
     }
     case "heatmap": {
-      rejectUnknownKeys(o, path, ["kind", "name", "value", "x", "y"]);
+      rejectUnknownKeys(o, path, ["kind", "name", "value", "x", "y", "sigma"]);
       const value = oneOfKey(o, "value", path, VALUES);
       const x = oneOfKey(o, "x", path, AXES);
       const y = oneOfKey(o, "y", path, AXES);
       if (x === y) throw new ExperimentError(`${at(path, "y")}: must differ from x ("${x}")`);
-      return { kind, name: explicitName ?? `heatmap-${value}`, value, x, y };
+      const sigma = optionalNumber(o, "sigma", path, 0);
+      const name = explicitName ?? `heatmap-${value}`;
+      return { kind, name, value, x, y, ...(sigma === undefined ? {} : { sigma }) };
     }
     case "slices": {
       rejectUnknownKeys(o, path, ["kind", "name", "value", "x", "series", "at"]);

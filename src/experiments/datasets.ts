@@ -5,6 +5,8 @@ import { makeMoons, makeParallelLines } from "../data/generators.js";
 import {
   binarySubproblem,
   normalizeRadius,
+  radius,
+  scaleFeatures,
   scalePixels,
   stratifiedNestedSubsets,
   subset,
@@ -28,6 +30,7 @@ export const DEFAULT_DISTANCE = 0.1;
 export class DatasetCache {
   private readonly bases = new Map<string, Promise<Dataset>>();
   private readonly cut = new Map<string, Dataset>();
+  private readonly radii = new WeakMap<Dataset, number>();
 
   constructor(
     private readonly location: DataLocation = {},
@@ -37,14 +40,15 @@ export class DatasetCache {
   /** The data of `spec` with `size` points (undefined: all), scaled to radius 1 unless disabled. */
   async get(spec: DatasetSpec, size: number | undefined): Promise<Dataset> {
     const name = datasetName(spec, size);
-    const hit = this.cut.get(name);
+    const key = spec.normalizeSubsets === true ? `${name}|normalizeSubsets` : name;
+    const hit = this.cut.get(key);
     if (hit !== undefined) {
-      this.cut.delete(name); // re-insert: most recently used last
-      this.cut.set(name, hit);
+      this.cut.delete(key); // re-insert: most recently used last
+      this.cut.set(key, hit);
       return hit;
     }
     const ds = await this.build(spec, size, name);
-    this.cut.set(name, ds);
+    this.cut.set(key, ds);
     while (this.cut.size > this.keep) this.cut.delete(this.cut.keys().next().value as string);
     return ds;
   }
@@ -87,9 +91,24 @@ export class DatasetCache {
         // Stratified subsets of one seeded order: the subset of size s is a prefix of that of
         // every larger size (nested, as in the paper's Fig. 9).
         const [rows] = stratifiedNestedSubsets(all, [size], spec.seed ?? 0);
-        return scaled(subset(all, rows));
+        const part = subset(all, rows);
+        if (!normalize || spec.normalizeSubsets === true) return scaled(part);
+        // As the paper's data.py: the whole (sub)problem is normalized once and the subsets are
+        // cut from it (same bits as normalizeRadius(all) then subset: one factor 1 / radius).
+        return rename(scaleFeatures(part, 1 / this.radiusOf(all)), name);
       }
     }
+  }
+
+  /** The radius of a base data set, computed once. */
+  private radiusOf(ds: Dataset): number {
+    let r = this.radii.get(ds);
+    if (r === undefined) {
+      r = radius(ds);
+      if (!(r > 0) || !Number.isFinite(r)) normalizeRadius(ds); // throws its DataError
+      this.radii.set(ds, r);
+    }
+    return r;
   }
 
   private base(key: string, make: () => Dataset | Promise<Dataset>): Promise<Dataset> {

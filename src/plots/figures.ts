@@ -77,6 +77,7 @@ export async function buildFigure(
         x: spec.x,
         y: spec.y,
         title,
+        ...(spec.sigma === undefined ? {} : { sigma: spec.sigma }),
       });
     case "slices":
       return slicesFigure(rows, {

@@ -17,23 +17,18 @@ export interface HeatmapOptions {
   readonly y: FigureAxis;
   /** Figure title, e.g. "Two Moons". */
   readonly title: string;
+  /** σ (in cells) of the Gaussian smoothing before the contour is traced; default 1, 0: none. */
+  readonly sigma?: number;
 }
 
 /** Interpolation level of the contour line. */
 export const CONTOUR_LEVEL = 0.99;
 
 /**
- * Smoothing of the probabilities before the contour is traced: a Gaussian of σ = 1 cell, as
- * the paper's plots, widened up to 2 cells when there are fewer than 100 runs per cell (at most
- * a tenth of the grid), and none on grids with fewer than 10 values on an axis, where smoothing
- * would move the line away from the cells it separates.
+ * Smoothing of the probabilities before the contour is traced: a Gaussian of σ = 1 cell, as the
+ * paper's plotting code (scipy.ndimage.gaussian_filter(pivot, 1.0), reflecting at the edges).
  */
-export function contourSigma(runsPerCell: number, width: number, height: number): number {
-  const cells = Math.min(width, height);
-  if (cells < 10) return 0;
-  const forNoise = Math.min(2, Math.max(1, Math.sqrt(100 / Math.max(1, runsPerCell))));
-  return Math.max(1, Math.min(forNoise, cells / 10));
-}
+export const DEFAULT_CONTOUR_SIGMA = 1;
 const CONTOUR_COLOR = "#8a2be2";
 
 /** The 99% contour of the (smoothed) interpolation probability, as points of numbered lines. */
@@ -41,20 +36,16 @@ export function interpolationContour(
   rows: readonly ResultRow[],
   x: FigureAxis,
   y: FigureAxis,
+  sigma = DEFAULT_CONTOUR_SIGMA,
 ): { x: number; y: number; xi: number; yi: number; line: number; order: number }[] {
   const xs = axisValues(rows, x);
   const ys = axisValues(rows, y);
   const cells = aggregate(rows, "interpolation", x, y);
   const values = new Float64Array(xs.length * ys.length).fill(NaN);
-  let runs = Infinity;
   for (const c of cells.values()) {
     values[ys.indexOf(c.b) * xs.length + xs.indexOf(c.a)] = c.stats.interpolation;
-    runs = Math.min(runs, c.stats.count);
   }
-  const smooth = gaussianSmooth(
-    { width: xs.length, height: ys.length, values },
-    contourSigma(runs, xs.length, ys.length),
-  );
+  const smooth = gaussianSmooth({ width: xs.length, height: ys.length, values }, sigma);
   // Keep NaN holes as holes after smoothing.
   const holes = values.map((v, i) => (Number.isNaN(v) ? NaN : smooth.values[i]));
   const lines = contourLines({ ...smooth, values: holes }, CONTOUR_LEVEL);
@@ -112,8 +103,7 @@ function indexAxis(axis: FigureAxis, values: readonly number[], field: string) {
   };
 }
 
-function smoothingText(runs: number, width: number, height: number): string {
-  const sigma = contourSigma(runs, width, height);
+function smoothingText(sigma: number): string {
   return sigma === 0 ? "not smoothed" : `Gaussian-smoothed, σ = ${Number(sigma.toFixed(2))} cells`;
 }
 
@@ -138,7 +128,8 @@ export function heatmapFigure(rows: readonly ResultRow[], o: HeatmapOptions): Fi
     };
   });
   const runs = cells.reduce((m, c) => Math.max(m, c.runs), 0);
-  const contour = interpolationContour(rows, o.x, o.y);
+  const sigma = o.sigma ?? DEFAULT_CONTOUR_SIGMA;
+  const contour = interpolationContour(rows, o.x, o.y, sigma);
   const isProbability = o.value === "interpolation";
   const xEnc = indexAxis(o.x, xs, "x0");
   const yEnc = indexAxis(o.y, ys, "y0");
@@ -165,7 +156,7 @@ export function heatmapFigure(rows: readonly ResultRow[], o: HeatmapOptions): Fi
         `${isProbability ? "fraction of runs that interpolate" : "mean second-layer width n̂"} ` +
           `(${runs} run${runs === 1 ? "" : "s"} per cell)`,
         contour.length > 0
-          ? `dashed purple line: 99% interpolation-probability contour (${smoothingText(runs, xs.length, ys.length)})`
+          ? `dashed purple line: 99% interpolation-probability contour (${smoothingText(sigma)})`
           : "no 99% interpolation-probability contour in this range",
       ],
     },
