@@ -15,7 +15,8 @@ import { maskedScores } from "./maskedScores.js";
 import type { FitParams, InterpolationModel, OutputMode } from "./model.js";
 import { OptionError, resolveParams } from "./params.js";
 import { decideByMargin } from "./predict.js";
-import { selectSecondLayer, type SelectionResult } from "./secondLayer.js";
+import type { SelectionResult } from "./secondLayer.js";
+import { selectByStrategy } from "./selection.js";
 import { checkSeparation } from "./separation.js";
 
 /** Progress of a fit, for progress bars. */
@@ -168,7 +169,7 @@ export function fitModel(
     const scores = maskedScores(acts, options.kernels);
     const results: SelectionResult[] = problems.map((k, index) => {
       const [neg, pos] = splitRows(ds.labels, k, workspace);
-      return selectSecondLayer({
+      return selectByStrategy(params.selection, {
         classIndex: k,
         negativeRows: neg,
         positiveRows: pos,

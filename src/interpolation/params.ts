@@ -1,6 +1,6 @@
 // Hyperparameters: defaults and validation at the door.
 
-import type { FitParams } from "./model.js";
+import { SELECTION_STRATEGIES, type FitParams } from "./model.js";
 
 /** Thrown for an invalid option value; the message names the option. */
 export class OptionError extends Error {
@@ -15,6 +15,7 @@ export const DEFAULT_PARAMS: FitParams = {
   activation: "threshold",
   seed: 0,
   maxWidth: 100_000,
+  selection: "random",
 };
 
 /** Merges `partial` into the defaults and checks every value; throws OptionError. */
@@ -46,6 +47,17 @@ export function resolveParams(partial: Partial<FitParams> = {}): FitParams {
   }
   if (!Number.isInteger(p.maxWidth) || p.maxWidth < Math.max(1, p.n)) {
     throw new OptionError(`maxWidth must be an integer >= max(1, n), got ${p.maxWidth}`);
+  }
+  if (!SELECTION_STRATEGIES.includes(p.selection)) {
+    throw new OptionError(
+      `selection must be one of ${SELECTION_STRATEGIES.join(", ")}, got ${JSON.stringify(p.selection)}`,
+    );
+  }
+  if (p.pruneFirst !== undefined && typeof p.pruneFirst !== "boolean") {
+    throw new OptionError(`pruneFirst must be true or false, got ${JSON.stringify(p.pruneFirst)}`);
+  }
+  if (p.pruneFirst === true && p.activation !== "threshold") {
+    throw new OptionError(`pruneFirst needs the threshold activation, got ${p.activation}`);
   }
   return p;
 }
