@@ -59,6 +59,8 @@ export interface FitInfo {
   readonly secondLayerSeconds: number;
   /** Kernel backend that did the work. */
   readonly backend: string;
+  /** With pruneFirst: the first-layer width before pruning (firstLayer.width is after). */
+  readonly unprunedFirstLayerWidth?: number;
 }
 
 /**
