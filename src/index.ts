@@ -28,3 +28,4 @@ export {
 export { mergeResults, type MergeReport } from "./experiments/merge.js";
 export { type Shard, parseShard, shardFromEnv } from "./experiments/shard.js";
 export { writeReport, type Report } from "./plots/report.js";
+export { toOnnx, ExportError, ONNX_OPSET, type OnnxOptions } from "./export/onnx.js";

@@ -4,11 +4,17 @@ import { Command, CommanderError, Option } from "commander";
 import "../node/nativeKernels.js";
 import { DataError, type Dataset } from "../data/dataset.js";
 import { InterpolatingNetwork } from "../interpolation/estimator.js";
-import { modelStats, type InterpolationModel } from "../interpolation/model.js";
+import {
+  modelStats,
+  SELECTION_STRATEGIES,
+  type InterpolationModel,
+  type SelectionStrategy,
+} from "../interpolation/model.js";
+import { ExportError, toOnnx } from "../export/onnx.js";
 import { ModelFileError } from "../interpolation/modelFile.js";
 import { OptionError } from "../interpolation/params.js";
 import { getKernels, type BackendChoice } from "../kernels/index.js";
-import { loadModel, saveModel } from "../node/modelStore.js";
+import { loadModel, saveModel, writeFileAtomic } from "../node/modelStore.js";
 import {
   addDataOptions,
   loadEvaluationData,
@@ -31,6 +37,8 @@ interface FitCommandOptions extends DataOptions {
   algorithm: 1 | 2;
   seed: number;
   maxWidth: number;
+  selection: SelectionStrategy;
+  pruneFirst?: boolean;
   backend: BackendChoice;
   out?: string;
   json?: boolean;
@@ -61,7 +69,14 @@ export function describeModel(model: InterpolationModel): string {
       `${p.algorithm}, n${p.algorithm === 1 ? "_min" : ""} = ${p.n}, λ = ${p.lambda}, seed ${p.seed}`,
     ],
     ["input dimension d", String(s.inputDim)],
-    ["first-layer width", formatCount(s.firstLayerWidth)],
+    [
+      "first-layer width",
+      formatCount(s.firstLayerWidth) +
+        (model.info.unprunedFirstLayerWidth !== undefined
+          ? ` (pruned from ${formatCount(model.info.unprunedFirstLayerWidth)})`
+          : ""),
+    ],
+    ["selection", p.selection ?? "random"],
     ["second-layer width", `${formatCount(s.secondLayerWidth)} (${perClass})`],
     ["parameters", `${formatCount(s.parameters)} (non-zero ${formatCount(s.nonzeroParameters)})`],
     [
@@ -103,6 +118,8 @@ async function fitCommand(o: FitCommandOptions): Promise<void> {
         activation: o.activation,
         seed: o.seed,
         maxWidth: o.maxWidth,
+        selection: o.selection,
+        ...(o.pruneFirst === true ? { pruneFirst: true } : {}),
       },
       { kernels: getKernels(o.backend), onProgress: progress.onProgress },
     );
@@ -159,6 +176,13 @@ async function infoCommand(file: string, o: { json?: boolean }) {
   else console.log(`memonet info: ${file}\n${describeModel(model)}`);
 }
 
+async function exportCommand(file: string, o: { out: string; margin: number }) {
+  const model = await loadModel(file);
+  const bytes = toOnnx(model, { margin: o.margin });
+  await writeFileAtomic(o.out, bytes);
+  console.log(`memonet export: ${file} -> ${o.out} (ONNX, ${formatCount(bytes.length)} bytes)`);
+}
+
 function buildProgram(): Command {
   const program = new Command("memonet")
     .description("Construct neural networks that provably memorize a data set.")
@@ -196,6 +220,13 @@ function buildProgram(): Command {
       integerAtLeast(1),
       100000,
     )
+    .option(
+      "--selection <strategy>",
+      `second-layer selection: ${SELECTION_STRATEGIES.join(", ")}`,
+      oneOf(SELECTION_STRATEGIES),
+      "random",
+    )
+    .option("--prune-first", "prune the first layer afterwards (threshold activation)")
     .addOption(backendOption())
     .option("--out <model.json>", "write the model to this file")
     .option("--json", "print a JSON summary instead of text")
@@ -220,6 +251,20 @@ function buildProgram(): Command {
     .action(infoCommand);
 
   program
+    .command("export")
+    .description("write a saved model in another format (ONNX)")
+    .argument("<model.json>")
+    .option("--format <format>", "output format", oneOf(["onnx"] as const), "onnx")
+    .requiredOption("--out <file.onnx>", "write the exported model to this file")
+    .option(
+      "--margin <δ>",
+      "relative safety margin of the second-layer thresholds, m·(1 − δ) (default 0)",
+      numberAtLeast(0),
+      0,
+    )
+    .action(exportCommand);
+
+  program
     .command("demo")
     .description(
       "the main job (npm start): MNIST 10 classes at n = 1000 and 1 vs 9 at n = 5000, λ = 0.5",
@@ -233,6 +278,7 @@ function buildProgram(): Command {
 
 const USER_ERRORS = [
   DataError,
+  ExportError,
   OptionError,
   ModelFileError,
   ExperimentError,

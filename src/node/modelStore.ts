@@ -10,7 +10,7 @@ import type { InterpolationModel } from "../interpolation/model.js";
  * Writes text to `path` atomically: to a temporary file beside it, then rename. On any failure the
  * temporary file is removed and `path` is untouched.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     await writeFile(tmp, text);
