@@ -54,6 +54,9 @@ export class VerificationError extends MemonetError {}
 /** A computation stopped because it would exceed a resource budget (time, memory, size). */
 export class ResourceLimitError extends MemonetError {}
 
+/** A model that cannot be exported to the format asked for (e.g. ONNX). */
+export class ExportError extends MemonetError {}
+
 /**
  * The errors that cross worker threads by name: a worker posts `{ name, message }` and the
  * parent rebuilds the same class with errorFromName.
@@ -71,6 +74,7 @@ export const ERROR_CLASSES = {
   NotFittedError,
   VerificationError,
   ResourceLimitError,
+  ExportError,
 } as const satisfies Record<string, new (message: string) => MemonetError>;
 
 /** The MemonetError class named `name` rebuilt with `message`, or undefined for other names. */

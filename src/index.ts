@@ -56,3 +56,4 @@ export {
 } from "./baselines/sgd.js";
 export { useTfjsWasm } from "./node/tfjs.js";
 export { compareFigure } from "./plots/compareFigure.js";
+export { toOnnx, ExportError, ONNX_OPSET, type OnnxOptions } from "./export/onnx.js";

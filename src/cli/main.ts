@@ -4,10 +4,16 @@ import { Command, Option } from "commander";
 import "../node/nativeKernels.js";
 import { OptionError } from "../errors.js";
 import { InterpolatingNetwork } from "../interpolation/estimator.js";
-import { modelStats, type InterpolationModel } from "../interpolation/model.js";
+import {
+  modelStats,
+  SELECTION_STRATEGIES,
+  type InterpolationModel,
+  type SelectionStrategy,
+} from "../interpolation/model.js";
 import type { Dataset } from "../data/dataset.js";
+import { toOnnx } from "../export/onnx.js";
 import { getKernels, type BackendChoice } from "../kernels/index.js";
-import { loadModel, saveModel } from "../node/modelStore.js";
+import { loadModel, saveModel, writeFileAtomic } from "../node/modelStore.js";
 import { backendReport } from "../node/backendReport.js";
 import {
   addDataOptions,
@@ -22,7 +28,7 @@ import { registerMemorizeCommands } from "./memorizeCommands.js";
 import { configureProgram, runProgram } from "./boundary.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
 import { PARAM_CONSTRAINTS } from "../interpolation/params.js";
-import { constrained, integerAtLeast, oneOf } from "./parse.js";
+import { constrained, integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
 import { fitProgressBar } from "./progress.js";
 
 interface FitCommandOptions extends DataOptions {
@@ -32,6 +38,8 @@ interface FitCommandOptions extends DataOptions {
   algorithm: 1 | 2;
   seed: number;
   maxWidth: number;
+  selection: SelectionStrategy;
+  pruneFirst?: boolean;
   backend: BackendChoice;
   out?: string;
   json?: boolean;
@@ -65,7 +73,14 @@ export function describeModel(model: InterpolationModel): string {
       `${p.algorithm}, n${p.algorithm === 1 ? "_min" : ""} = ${p.n}, λ = ${p.lambda}, seed ${p.seed}`,
     ],
     ["input dimension d", String(s.inputDim)],
-    ["first-layer width", formatCount(s.firstLayerWidth)],
+    [
+      "first-layer width",
+      formatCount(s.firstLayerWidth) +
+        (model.info.unprunedFirstLayerWidth !== undefined
+          ? ` (pruned from ${formatCount(model.info.unprunedFirstLayerWidth)})`
+          : ""),
+    ],
+    ["selection", p.selection ?? "random"],
     ["second-layer width", `${formatCount(s.secondLayerWidth)} (${perClass})`],
     ["parameters", `${formatCount(s.parameters)} (non-zero ${formatCount(s.nonzeroParameters)})`],
     [
@@ -119,6 +134,8 @@ async function fitCommand(o: FitCommandOptions): Promise<void> {
         activation: o.activation,
         seed: o.seed,
         maxWidth: o.maxWidth,
+        selection: o.selection,
+        ...(o.pruneFirst === true ? { pruneFirst: true } : {}),
       },
       { kernels: getKernels(o.backend), onProgress: progress.onProgress },
     );
@@ -180,6 +197,13 @@ async function infoCommand(file: string | undefined, o: { json?: boolean; backen
   else console.log(`memonet info: ${file}\n${describeModel(model)}`);
 }
 
+async function exportCommand(file: string, o: { out: string; margin: number }) {
+  const model = await loadModel(file);
+  const bytes = toOnnx(model, { margin: o.margin });
+  await writeFileAtomic(o.out, bytes);
+  console.log(`memonet export: ${file} -> ${o.out} (ONNX, ${formatCount(bytes.length)} bytes)`);
+}
+
 function buildProgram(): Command {
   const program = configureProgram(
     new Command("memonet").description(
@@ -221,6 +245,13 @@ function buildProgram(): Command {
       constrained(PARAM_CONSTRAINTS.maxWidth),
       100000,
     )
+    .option(
+      "--selection <strategy>",
+      `second-layer selection: ${SELECTION_STRATEGIES.join(", ")}`,
+      oneOf(SELECTION_STRATEGIES),
+      "random",
+    )
+    .option("--prune-first", "prune the first layer afterwards (threshold activation)")
     .addOption(backendOption())
     .option("--out <model.json>", "write the model to this file")
     .option(
@@ -248,6 +279,20 @@ function buildProgram(): Command {
     .option("--json", "print JSON")
     .option("--backends", "list the kernel backends and native kernel tables, and what auto picks")
     .action(infoCommand);
+
+  program
+    .command("export")
+    .description("write a saved model in another format (ONNX)")
+    .argument("<model.json>")
+    .option("--format <format>", "output format", oneOf(["onnx"] as const), "onnx")
+    .requiredOption("--out <file.onnx>", "write the exported model to this file")
+    .option(
+      "--margin <δ>",
+      "relative safety margin of the second-layer thresholds, m·(1 − δ) (default 0)",
+      numberAtLeast(0),
+      0,
+    )
+    .action(exportCommand);
 
   program
     .command("demo")

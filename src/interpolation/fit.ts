@@ -15,7 +15,9 @@ import { maskedScores } from "./maskedScores.js";
 import type { FitParams, InterpolationModel, OutputMode } from "./model.js";
 import { OptionError, resolveParams } from "./params.js";
 import { decideByMargin } from "./predict.js";
-import { selectSecondLayer, type SelectionResult } from "./secondLayer.js";
+import { pruneFirstLayer, selectColumns } from "./pruneFirst.js";
+import type { SelectionResult } from "./secondLayer.js";
+import { selectByStrategy } from "./selection.js";
 import { checkSeparation } from "./separation.js";
 
 /** Progress of a fit, for progress bars. */
@@ -168,7 +170,7 @@ export function fitModel(
     const scores = maskedScores(acts, options.kernels);
     const results: SelectionResult[] = problems.map((k, index) => {
       const [neg, pos] = splitRows(ds.labels, k, workspace);
-      return selectSecondLayer({
+      return selectByStrategy(params.selection, {
         classIndex: k,
         negativeRows: neg,
         positiveRows: pos,
@@ -186,17 +188,39 @@ export function fitModel(
           }),
       });
     });
+    let finalLayer = layer;
+    let finalWords = wordsPerRow;
+    let subnetworks = results.map((r) => r.layer);
+    let finalScores = scores;
+    if (params.pruneFirst === true) {
+      const pruned = pruneFirstLayer(layer, subnetworks, acts.positive, (k) => {
+        const [, pos] = splitRows(ds.labels, k, workspace);
+        return pos;
+      });
+      finalLayer = pruned.firstLayer;
+      finalWords = pruned.wordsPerRow;
+      subnetworks = pruned.subnetworks;
+      const data = selectColumns(acts.positive.data, ds.size, wordsPerRow, pruned.kept, finalWords);
+      finalScores = maskedScores(
+        {
+          activation: "threshold",
+          positive: { rows: ds.size, bits: finalLayer.width, wordsPerRow: finalWords, data },
+        },
+        options.kernels,
+      );
+    }
     const t2 = performance.now();
 
     const partial: InterpolationModel = {
       activation: params.activation,
       mode,
       classNames: [...ds.classNames],
-      firstLayer: layer,
-      wordsPerRow,
-      subnetworks: results.map((r) => r.layer),
+      firstLayer: finalLayer,
+      wordsPerRow: finalWords,
+      subnetworks,
       params,
       info: {
+        ...(params.pruneFirst === true ? { unprunedFirstLayerWidth: layer.width } : {}),
         trainingSize: ds.size,
         radius: dataRadius,
         interpolates: false,
@@ -216,7 +240,7 @@ export function fitModel(
     const masks = partial.subnetworks.map((s) => s.masks);
     for (const r of results) {
       for (const row of r.uncovered) {
-        const predicted = mode === "binary" ? 1 : decideByMargin(partial, masks, scores, row);
+        const predicted = mode === "binary" ? 1 : decideByMargin(partial, masks, finalScores, row);
         if (predicted !== ds.labels[row]) wrong++;
       }
     }

@@ -4,6 +4,17 @@ import { popcount32 } from "../backends/bits.js";
 import type { Activation, FirstLayer } from "./firstLayer.js";
 import type { SecondLayer } from "./secondLayer.js";
 
+/** Second-layer selection: the paper's random order, greedy set cover, each optionally pruned. */
+export type SelectionStrategy = "random" | "greedy" | "greedy+prune" | "random+prune";
+
+/** Every selection strategy, in the order the CLI lists them. */
+export const SELECTION_STRATEGIES: readonly SelectionStrategy[] = [
+  "random",
+  "greedy",
+  "greedy+prune",
+  "random+prune",
+];
+
 /**
  * How classes are read off the subnetworks. "binary": one subnetwork for class 0 (X⁻); the
  * network outputs class 0 when at least one of its neurons fires, class 1 otherwise
@@ -25,6 +36,10 @@ export interface FitParams {
   readonly seed: number;
   /** Algorithm 1 only: give up (with an error) beyond this many hyperplanes. */
   readonly maxWidth: number;
+  /** How second-layer neurons are chosen (see selection.ts); "random" is the paper's. */
+  readonly selection: SelectionStrategy;
+  /** Also prune the first layer after the second is built (threshold only; see pruneFirst.ts). */
+  readonly pruneFirst?: boolean;
 }
 
 /** Facts about the fit itself (not needed to predict). */
@@ -44,6 +59,8 @@ export interface FitInfo {
   readonly secondLayerSeconds: number;
   /** Kernel backend that did the work. */
   readonly backend: string;
+  /** With pruneFirst: the first-layer width before pruning (firstLayer.width is after). */
+  readonly unprunedFirstLayerWidth?: number;
 }
 
 /**

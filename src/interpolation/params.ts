@@ -9,7 +9,7 @@ import {
   numberAtLeast,
   strOptions,
 } from "../validation.js";
-import type { FitParams } from "./model.js";
+import { SELECTION_STRATEGIES, type FitParams } from "./model.js";
 
 export { OptionError };
 
@@ -21,6 +21,7 @@ export const DEFAULT_PARAMS: FitParams = {
   activation: "threshold",
   seed: 0,
   maxWidth: 100_000,
+  selection: "random",
 };
 
 /** Largest first-layer width (and maxWidth) accepted: 2^27 hyperplanes. */
@@ -53,6 +54,17 @@ export function resolveParams(partial: Partial<FitParams> = {}): FitParams {
     throw new OptionError(
       `maxWidth (Algorithm 1's cap) must be an integer >= max(1, n) = ${Math.max(1, p.n)}, got ${p.maxWidth}`,
     );
+  }
+  if (!SELECTION_STRATEGIES.includes(p.selection)) {
+    throw new OptionError(
+      `selection must be one of ${SELECTION_STRATEGIES.join(", ")}, got ${JSON.stringify(p.selection)}`,
+    );
+  }
+  if (p.pruneFirst !== undefined && typeof p.pruneFirst !== "boolean") {
+    throw new OptionError(`pruneFirst must be true or false, got ${JSON.stringify(p.pruneFirst)}`);
+  }
+  if (p.pruneFirst === true && p.activation !== "threshold") {
+    throw new OptionError(`pruneFirst needs the threshold activation, got ${p.activation}`);
   }
   return p;
 }
