@@ -1,39 +1,30 @@
 // `memonet memorize` and `memonet verify`: the Vardi–Yehudai–Shamir construction from the command
 // line. Register with registerMemorizeCommands(program).
 
-import { readFile } from "node:fs/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DataError, type Dataset } from "../data/dataset.js";
 import { type MemorizationReport, memorize } from "../memorization/memorize.js";
+import type { NetworkDocument } from "../memorization/networkFile.js";
 import {
-  type NetworkDocument,
-  NetworkFileError,
-  networkFromJson,
-  networkToJson,
-  storedOutput,
-} from "../memorization/networkFile.js";
+  networkDocument,
+  problemForNetwork,
+  VerificationError,
+  verifyDocument,
+} from "../memorization/networkData.js";
 import { networkMetrics } from "../memorization/network.js";
 import { type MemorizationProblem, problemFromDataset } from "../memorization/problem.js";
-import {
-  type Float64Check,
-  type VerificationResult,
-  checkFloat64,
-  verifyNetwork,
-} from "../memorization/verify.js";
-import { writeFileAtomic } from "../node/modelStore.js";
+import type { Float64Check, VerificationResult } from "../memorization/verify.js";
+import { loadNetworkFile, saveNetworkFile } from "../node/networkStore.js";
 import {
   type DataOptions,
   addDataOptions,
+  describeData,
   loadEvaluationData,
   loadTrainingData,
 } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
 import { integerAtLeast } from "./parse.js";
 
-/** Thrown by `memonet verify` (and `memorize`) when the network does not memorize the data. */
-export class VerificationError extends Error {
-  override readonly name = "VerificationError";
-}
+export { VerificationError } from "../memorization/networkData.js";
 
 interface MemorizeCommandOptions extends DataOptions {
   depth?: number;
@@ -111,10 +102,6 @@ export function registerMemorizeCommands(program: Command): void {
     .action(verifyCommand);
 }
 
-function describeData(ds: Dataset): string {
-  return `${ds.name}: ${formatCount(ds.size)} points, d = ${ds.dim}, ${ds.classNames.length} classes`;
-}
-
 /** A stderr progress line while verifying (only when stderr is a terminal). */
 function progressLine(label: string): {
   update: (done: number, total: number) => void;
@@ -140,13 +127,11 @@ function runVerification(
   problem: MemorizationProblem,
 ): { exact: VerificationResult; float64: Float64Check } {
   const progress = progressLine("verifying exactly");
-  let exact: VerificationResult;
   try {
-    exact = verifyNetwork(doc.network, problem, { onProgress: progress.update });
+    return verifyDocument(doc, problem, progress.update);
   } finally {
     progress.stop();
   }
-  return { exact, float64: checkFloat64(doc.network, problem) };
 }
 
 function verificationFields(v: {
@@ -281,14 +266,12 @@ async function memorizeCommand(o: MemorizeCommandOptions): Promise<void> {
     split: o.intervals,
     seed: o.seed,
   });
-  const doc: NetworkDocument = {
-    network: result.network,
-    output: storedOutput(result.output, o.epsilon === undefined ? dataset.classNames : undefined),
+  const doc = networkDocument(result, dataset, {
     preprocessing,
-    report: result.report,
-  };
+    ...(o.epsilon === undefined ? {} : { epsilon: o.epsilon }),
+  });
   const verification = o.verify ? runVerification(doc, problem) : null;
-  if (o.out !== undefined) await writeFileAtomic(o.out, networkToJson(doc));
+  if (o.out !== undefined) await saveNetworkFile(o.out, doc);
   if (o.json) {
     console.log(
       JSON.stringify({
@@ -314,40 +297,8 @@ async function memorizeCommand(o: MemorizeCommandOptions): Promise<void> {
   }
 }
 
-/** Reads and validates a network file; NetworkFileError names the file. */
-export async function loadNetworkFile(path: string): Promise<NetworkDocument> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new NetworkFileError(
-      code === "ENOENT" ? `${path}: no such network file` : `${path}: ${(e as Error).message}`,
-    );
-  }
-  return networkFromJson(text, path);
-}
-
-/** The problem a network file's output promises to solve on a data set. */
-export function problemForNetwork(doc: NetworkDocument, ds: Dataset): MemorizationProblem {
-  const out = doc.output;
-  if (out.kind === "regression") return problemFromDataset(ds, { epsilon: out.epsilon });
-  const names = out.classNames;
-  if (names === undefined) return problemFromDataset(ds);
-  const index = new Map(names.map((n, k) => [n, k]));
-  const map = ds.classNames.map((n) => index.get(n));
-  const labels = Int32Array.from(ds.labels, (k, row) => {
-    const mapped = map[k];
-    if (mapped === undefined) {
-      throw new DataError(
-        `${ds.name}: row ${row} (0-based) has class "${ds.classNames[k]}", which the network does not know ` +
-          `(its classes: ${names.map((n) => `"${n}"`).join(", ")})`,
-      );
-    }
-    return mapped + 1;
-  });
-  return { name: ds.name, points: ds.features, dim: ds.dim, labels, classes: out.classes };
-}
+export { loadNetworkFile } from "../node/networkStore.js";
+export { problemForNetwork } from "../memorization/networkData.js";
 
 async function verifyCommand(file: string, o: VerifyCommandOptions): Promise<void> {
   const doc = await loadNetworkFile(file);

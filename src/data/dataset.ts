@@ -1,3 +1,5 @@
+import type { Preprocessing } from "./preprocessing.js";
+
 /** A labelled data set held in memory: N points in R^d with integer class labels. */
 export interface Dataset {
   /** Human-readable name, e.g. "mnist" or "moons(N=1000, noise=0.05)". */
@@ -12,6 +14,11 @@ export interface Dataset {
   readonly labels: Int32Array;
   /** Display name of each class; classNames[k] names label k. */
   readonly classNames: readonly string[];
+  /**
+   * The transform applied to the raw features so far (see preprocessing.ts); absent for raw
+   * data. Fitting records it on the model, which then applies it to raw data in predict/score.
+   */
+  readonly preprocessing?: Preprocessing;
 }
 
 /** Thrown for any problem with user-supplied data: the message names the file, row or option. */

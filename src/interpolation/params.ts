@@ -7,7 +7,7 @@ export class OptionError extends Error {
   override readonly name = "OptionError";
 }
 
-/** Defaults: Algorithm 2, n = 1000, λ = 1 (the data radius after normalization), threshold. */
+/** Defaults: Algorithm 2, n = 1000 (Algorithm 1: n_min = DEFAULT_N_MIN), λ = 1 (the data radius after normalization), threshold. */
 export const DEFAULT_PARAMS: FitParams = {
   algorithm: 2,
   n: 1000,
@@ -17,9 +17,16 @@ export const DEFAULT_PARAMS: FitParams = {
   maxWidth: 100_000,
 };
 
-/** Merges `partial` into the defaults and checks every value; throws OptionError. */
+/** Algorithm 1's default minimal width n_min (it grows the first layer as far as it needs). */
+export const DEFAULT_N_MIN = 0;
+
+/**
+ * Merges `partial` into the defaults (n defaults to DEFAULT_N_MIN for Algorithm 1) and checks
+ * every value; throws OptionError.
+ */
 export function resolveParams(partial: Partial<FitParams> = {}): FitParams {
-  const p: FitParams = { ...DEFAULT_PARAMS, ...partial };
+  const nDefault = partial.algorithm === 1 ? { n: DEFAULT_N_MIN } : {};
+  const p: FitParams = { ...DEFAULT_PARAMS, ...nDefault, ...partial };
   if (p.algorithm !== 1 && p.algorithm !== 2) {
     throw new OptionError(`algorithm must be 1 or 2, got ${String(p.algorithm)}`);
   }

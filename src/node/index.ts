@@ -21,3 +21,5 @@ export {
   loadNpyFiles,
 } from "./loaders.js";
 export { createNativeKernels, NATIVE_ADDON_PATH } from "./nativeKernels.js";
+export { type BaseOptions, loadBaseData, loadDataSpec, loadDataSpecFor } from "./dataSpec.js";
+export { loadNetworkFile, saveNetworkFile } from "./networkStore.js";
