@@ -26,7 +26,13 @@ export {
   type OutputMode,
   type Preprocessing,
 } from "./interpolation/model.js";
-export { DEFAULT_PARAMS, OptionError, resolveParams } from "./interpolation/params.js";
+export {
+  DEFAULT_N_MIN,
+  DEFAULT_PARAMS,
+  OptionError,
+  resolveParams,
+} from "./interpolation/params.js";
+export { neuronFiring, firingCounts } from "./interpolation/inspect.js";
 export {
   MODEL_FORMAT,
   MODEL_VERSION,

@@ -26,7 +26,7 @@ export {
   resultColumns,
 } from "./experiments/results.js";
 export { mergeResults, type MergeReport } from "./experiments/merge.js";
-export { type Shard, parseShard, shardFromEnv } from "./experiments/shard.js";
+export { type Shard, parseShard, shardFromEnv, resolveShard } from "./experiments/shard.js";
 export { writeReport, type Report } from "./plots/report.js";
 export {
   COMPARE_METHODS,
@@ -57,3 +57,17 @@ export {
 export { useTfjsWasm } from "./node/tfjs.js";
 export { compareFigure } from "./plots/compareFigure.js";
 export { toOnnx, ExportError, ONNX_OPSET, type OnnxOptions } from "./export/onnx.js";
+export {
+  reproduce,
+  type ReproduceOptions,
+  type ReproduceResult,
+  defaultResultsPath,
+  defaultFiguresDir,
+} from "./experiments/reproduce.js";
+export {
+  boundaryData,
+  type BoundaryData,
+  type BoundaryPanel,
+  type BoundaryPanelData,
+} from "./experiments/boundary.js";
+export { figureDataSource, type FigureDataOptions } from "./experiments/figureData.js";

@@ -11,6 +11,7 @@ import { makeMoons } from "../src/data/generators.js";
 import { normalizeRadius } from "../src/data/preprocess.js";
 import { parseResults, type ResultRow } from "../src/experiments/results.js";
 import { referenceKernels } from "../src/kernels/reference.js";
+import { boundaryData } from "../src/experiments/boundary.js";
 import { boundaryFigure } from "../src/plots/boundary.js";
 import { contourLines, gaussianSmooth, indexToValue } from "../src/plots/contour.js";
 import {
@@ -215,14 +216,15 @@ test("plot a results file in the paper's layout: inferred figures, SVG + PNG, an
 
 test("decision boundary: regions of the neurons, starred candidates, frame when interpolating", async () => {
   const ds = { ...normalizeRadius(makeMoons(200, 0.05, 0)), name: "moons_N200" };
-  const fig = boundaryFigure(
+  const data = boundaryData(
     ds,
     [
       { n: 300, lambda: 1, activation: "threshold", restart: 0 },
       { n: 300, lambda: 0, activation: "threshold", restart: 0 },
     ],
-    { name: "b", title: "Moons", experiment: "t", algorithm: 2, kernels: referenceKernels },
+    { name: "b", experiment: "t", algorithm: 2, kernels: referenceKernels },
   );
+  const fig = boundaryFigure(data, { name: "b", title: "Moons" });
   assert.match(fig.caption, /thick dashed frame/);
   const svg = await toSvg(fig.spec);
   assert.ok(svg.includes("data:image/png;base64,"), "activation regions as an image");

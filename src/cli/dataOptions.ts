@@ -3,37 +3,15 @@
 
 import { Command, Option } from "commander";
 import { DataError, type Dataset } from "../data/dataset.js";
-import { makeMoons, makeParallelLines } from "../data/generators.js";
-import {
-  binarySubproblem,
-  radius,
-  scaleFeatures,
-  scalePixels,
-  stratifiedNestedSubsets,
-  subset,
-} from "../data/preprocess.js";
-import type { Preprocessing } from "../interpolation/model.js";
-import {
-  DEFAULT_FASHION_MNIST_DIR,
-  loadCifar10,
-  loadCsvFile,
-  loadFashionMnist,
-  loadMnist,
-  loadNpyFiles,
-  type Split,
-} from "../node/loaders.js";
+import { formatCount } from "./format.js";
+import type { Preprocessing } from "../data/preprocessing.js";
+import { DATA_DEFAULTS, DATA_KINDS, type DataKind, type DataSpec } from "../data/spec.js";
+import { loadDataSpec, loadDataSpecFor } from "../node/dataSpec.js";
+import { DEFAULT_FASHION_MNIST_DIR, type Split } from "../node/loaders.js";
 import { integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
 
-export const DATA_SETS = [
-  "mnist",
-  "fashion-mnist",
-  "cifar10",
-  "moons",
-  "lines",
-  "csv",
-  "npy",
-] as const;
-export type DataSetName = (typeof DATA_SETS)[number];
+export const DATA_SETS = DATA_KINDS;
+export type DataSetName = DataKind;
 
 /** Parsed data options (commander's camelCase keys). */
 export interface DataOptions {
@@ -65,79 +43,56 @@ export function addDataOptions(cmd: Command): Command {
       "--split <split>",
       "image data: all (train + test), train or test",
       oneOf(["all", "train", "test"] as const),
-      "all",
+      DATA_DEFAULTS.split,
     )
     .option("--classes <a,b>", "binary subproblem 'a vs b' (class names); the first is X⁻")
     .option(
       "--size <N>",
-      "moons/lines: number of points; other data: a stratified random subset of N points",
+      `moons/lines: number of points (default ${DATA_DEFAULTS.moonsSize}/${DATA_DEFAULTS.linesSize}); ` +
+        "other data: a stratified random subset of N points",
       integerAtLeast(1),
     )
-    .option("--noise <sigma>", "moons: Gaussian noise", numberAtLeast(0), 0.05)
+    .option("--noise <sigma>", "moons: Gaussian noise", numberAtLeast(0), DATA_DEFAULTS.moonsNoise)
     .option(
       "--distance <d>",
       "lines: distance between the two lines (Fig. 14)",
       numberAtLeast(0),
-      0.1,
+      DATA_DEFAULTS.linesDistance,
     )
     .option(
       "--data-seed <k>",
-      "seed of moons (default 0), of --size subsets (default 0) and of jittered lines (default: the paper's grid)",
+      `seed of moons (default ${DATA_DEFAULTS.seed}), of --size subsets (default ${DATA_DEFAULTS.seed}) and of jittered lines (default: the paper's grid)`,
       integerAtLeast(0),
     )
     .option("--no-normalize", "do not scale the data to radius R = 1");
 }
 
-const IMAGE_DATA: readonly DataSetName[] = ["mnist", "fashion-mnist", "cifar10"];
-
-/** Loads the raw data set named by the options (before subproblem, subset and scaling). */
-async function loadRaw(o: DataOptions): Promise<Dataset> {
-  const need = (what: string): string => {
-    if (o.path === undefined) throw new DataError(`--data ${o.data} needs --path <${what}>`);
-    return o.path;
-  };
-  switch (o.data) {
-    case "mnist":
-      return loadMnist({ split: o.split });
-    case "fashion-mnist":
-      return loadFashionMnist(o.path ?? DEFAULT_FASHION_MNIST_DIR, { split: o.split });
-    case "cifar10":
-      return loadCifar10(need("directory with data_batch_1.bin ... test_batch.bin"), {
-        split: o.split,
-      });
-    case "moons":
-      return makeMoons(o.size ?? 1000, o.noise, o.dataSeed ?? 0);
-    case "lines":
-      return makeParallelLines(o.size ?? 20, o.distance, o.dataSeed);
-    case "csv": {
-      const column = o.labelColumn;
-      const labelColumn = column !== undefined && /^-?\d+$/.test(column) ? Number(column) : column;
-      return loadCsvFile(need("file.csv"), labelColumn === undefined ? {} : { labelColumn });
-    }
-    case "npy":
-      if (o.labels === undefined) throw new DataError("--data npy needs --labels <y.npy>");
-      return loadNpyFiles(need("X.npy"), o.labels);
-  }
-}
-
-/** Applies --classes and --size (not for generators, where --size is the number of points). */
-function select(ds: Dataset, o: DataOptions): Dataset {
-  let out = ds;
+/** The data spec the options describe; DataError for a malformed --classes. */
+export function dataSpecOf(o: DataOptions): DataSpec {
+  let classes: [string, string] | undefined;
   if (o.classes !== undefined) {
     const parts = o.classes.split(",").map((s) => s.trim());
     if (parts.length !== 2 || parts.some((p) => p === "")) {
       throw new DataError(`--classes expects two class names "a,b", got "${o.classes}"`);
     }
-    out = binarySubproblem(out, parts[0], parts[1]);
+    classes = [parts[0], parts[1]];
   }
-  if (o.size !== undefined && o.data !== "moons" && o.data !== "lines") {
-    if (o.size > out.size) {
-      throw new DataError(`--size ${o.size} is larger than the data set (${out.size} points)`);
-    }
-    const [indices] = stratifiedNestedSubsets(out, [o.size], o.dataSeed ?? 0);
-    out = subset(out, indices, `${out.name}[${o.size}]`);
-  }
-  return out;
+  const column = o.labelColumn;
+  const labelColumn = column !== undefined && /^-?\d+$/.test(column) ? Number(column) : column;
+  const spec: DataSpec = {
+    kind: o.data,
+    split: o.split,
+    normalize: o.normalize,
+    ...(o.path === undefined ? {} : { path: o.path }),
+    ...(o.labels === undefined ? {} : { labels: o.labels }),
+    ...(labelColumn === undefined ? {} : { labelColumn }),
+    ...(classes === undefined ? {} : { classes }),
+    ...(o.size === undefined ? {} : { size: o.size }),
+    ...(o.data === "moons" ? { noise: o.noise } : {}),
+    ...(o.data === "lines" ? { distance: o.distance } : {}),
+    ...(o.dataSeed === undefined ? {} : { seed: o.dataSeed }),
+  };
+  return spec;
 }
 
 /**
@@ -147,17 +102,7 @@ function select(ds: Dataset, o: DataOptions): Dataset {
 export async function loadTrainingData(
   o: DataOptions,
 ): Promise<{ dataset: Dataset; preprocessing: Preprocessing }> {
-  let ds = select(await loadRaw(o), o);
-  const pixelMax = IMAGE_DATA.includes(o.data) ? 255 : undefined;
-  if (pixelMax !== undefined) ds = scalePixels(ds, pixelMax);
-  let scale = 1;
-  if (o.normalize) {
-    const r = radius(ds);
-    if (!(r > 0)) throw new DataError(`${ds.name}: every point is 0, cannot scale to radius 1`);
-    scale = 1 / r;
-    ds = scaleFeatures(ds, scale);
-  }
-  return { dataset: ds, preprocessing: pixelMax === undefined ? { scale } : { pixelMax, scale } };
+  return loadDataSpec(dataSpecOf(o));
 }
 
 /** Loads data for evaluating a model, applying the model's recorded preprocessing. */
@@ -165,8 +110,10 @@ export async function loadEvaluationData(
   o: DataOptions,
   pre: Preprocessing | undefined,
 ): Promise<Dataset> {
-  let ds = select(await loadRaw(o), o);
-  if (pre?.pixelMax !== undefined) ds = scalePixels(ds, pre.pixelMax);
-  if (pre !== undefined && pre.scale !== 1) ds = scaleFeatures(ds, pre.scale);
-  return ds;
+  return loadDataSpecFor(dataSpecOf(o), pre);
+}
+
+/** One line about a data set: "mnist: 70 000 points, d = 784, 10 classes". */
+export function describeData(ds: Dataset): string {
+  return `${ds.name}: ${formatCount(ds.size)} points, d = ${ds.dim}, ${ds.classNames.length} classes`;
 }

@@ -4,19 +4,22 @@
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import cliProgress from "cli-progress";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import type { ExperimentConfig } from "../experiments/config.js";
 import { ExperimentError } from "../experiments/errors.js";
+import { figureDataSource } from "../experiments/figureData.js";
 import { expandTrials, planOf } from "../experiments/grid.js";
 import { findShardFiles, mergeResults } from "../experiments/merge.js";
 import { listExperiments, loadExperiment } from "../experiments/registry.js";
 import { readResults, type ResultRow } from "../experiments/results.js";
 import { runSweep, type SweepProgress, type SweepReport } from "../experiments/runner.js";
-import { parseShard, type Shard, shardFromEnv, shardPath } from "../experiments/shard.js";
+import { resolveShard, shardPath } from "../experiments/shard.js";
+import { defaultResultsPath, reproduce, type ReproduceResult } from "../experiments/reproduce.js";
 import { slurmScript } from "../experiments/slurm.js";
 import { getKernels, type BackendChoice } from "../kernels/index.js";
 import type { FigureFormat } from "../plots/render.js";
-import { writeReport } from "../plots/report.js";
+import { type Report, writeReport } from "../plots/report.js";
+import { backendOption } from "./backendOption.js";
 import { formatCount, formatSeconds, formatTable } from "./format.js";
 import { integerAtLeast } from "./parse.js";
 import { configureProgram, runProgram } from "./boundary.js";
@@ -42,14 +45,8 @@ interface PlotOptions {
   backend: BackendChoice;
 }
 
-/** results/<experiment>[-quick].csv */
 function defaultResults(name: string, quick: boolean | undefined): string {
-  return join("results", `${name}${quick ? "-quick" : ""}.csv`);
-}
-
-/** figures/<experiment>[-quick]/ */
-function defaultFigures(name: string, quick: boolean | undefined): string {
-  return join("figures", `${name}${quick ? "-quick" : ""}`);
+  return defaultResultsPath(name, quick ?? false);
 }
 
 function parseFormats(value: string): FigureFormat[] {
@@ -64,14 +61,7 @@ function parseFormats(value: string): FigureFormat[] {
  * Kernel backends of sweep workers: native where built (one addon, its calls serialized across
  * the worker threads, each call on all cores), else each worker's own WebAssembly instance.
  */
-function backendOption(): Option {
-  return new Option(
-    "--backend <name>",
-    "kernel backend of the workers (auto = native where built, else wasm)",
-  )
-    .choices(["auto", "native", "wasm", "reference"])
-    .default("auto");
-}
+const WORKER_BACKEND = "kernel backend of the workers (auto = native where built, else wasm)";
 
 /** A progress reporter: a bar with ETA on a terminal, a line per 10% (or minute) otherwise. */
 function sweepProgress(
@@ -126,22 +116,8 @@ function sweepProgress(
   };
 }
 
-/** The shard of this process: --shard, else the scheduler's environment, else none. */
-function resolveShard(o: RunOptions): Shard | undefined {
-  if (o.shard !== undefined) {
-    const shard = parseShard(o.shard);
-    if (o.shards !== undefined && o.shards !== shard.count) {
-      throw new ExperimentError(
-        `--shard ${o.shard} and --shards ${o.shards} disagree on the number of shards`,
-      );
-    }
-    return shard;
-  }
-  return shardFromEnv(process.env, o.shards);
-}
-
 async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<SweepReport> {
-  const shard = resolveShard(o);
+  const shard = resolveShard(o, process.env);
   const base = o.results ?? defaultResults(config.name, o.quick);
   const resultsPath = shard === undefined ? base : shardPath(base, shard);
   const label = `${config.name}${o.quick ? " (quick)" : ""}${shard ? ` shard ${shard.index}/${shard.count}` : ""}`;
@@ -161,15 +137,26 @@ async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<Swee
   } finally {
     progress.stop();
   }
+  printSweep(label, report);
+  if (shard !== undefined)
+    console.log(`  (shard ${shard.index} of ${shard.count}, from ${shard.source})`);
+  return report;
+}
+
+function printSweep(label: string, report: SweepReport): void {
   const repaired =
     report.repairedBytes > 0 ? `; removed a cut last line (${report.repairedBytes} bytes)` : "";
   console.log(
     `memonet sweep: ${label}: ${formatCount(report.total)} trials, ${formatCount(report.resumed)} already done, ` +
       `ran ${formatCount(report.ran)} in ${formatSeconds(report.seconds)}${repaired} → ${report.resultsPath}`,
   );
-  if (shard !== undefined)
-    console.log(`  (shard ${shard.index} of ${shard.count}, from ${shard.source})`);
-  return report;
+}
+
+function printReport(report: Report): void {
+  console.log(
+    `memonet plot: ${report.figures.length} figures in ${report.dir}; open ${report.page}`,
+  );
+  for (const f of report.findings) console.log(`  ${f}`);
 }
 
 async function plotResults(
@@ -185,19 +172,24 @@ async function plotResults(
     {
       rows,
       quick: o.quick ?? false,
-      kernels: getKernels(o.backend),
       title,
       resultsFiles: files,
-      ...(config ? { config } : {}),
-      ...(o.dataPath === undefined ? {} : { dataPath: o.dataPath }),
+      ...(config
+        ? {
+            config,
+            figureData: figureDataSource({
+              config,
+              quick: o.quick ?? false,
+              kernels: getKernels(o.backend),
+              ...(o.dataPath === undefined ? {} : { dataPath: o.dataPath }),
+            }),
+          }
+        : {}),
     },
     o.format,
     (name) => process.stderr.write(`  figure ${name}\n`),
   );
-  console.log(
-    `memonet plot: ${report.figures.length} figures in ${report.dir}; open ${report.page}`,
-  );
-  for (const f of report.findings) console.log(`  ${f}`);
+  printReport(report);
 }
 
 async function plotCommand(files: string[], o: PlotOptions): Promise<void> {
@@ -208,7 +200,7 @@ async function plotCommand(files: string[], o: PlotOptions): Promise<void> {
     if (parsed.partial !== undefined) {
       process.stderr.write(`memonet plot: ${f}: ignoring a cut last line\n`);
     }
-    rows.push(...parsed.rows);
+    for (const row of parsed.rows) rows.push(row); // no spread: files of 10⁵–10⁶ rows
   }
   const out = o.out ?? join("figures", basename(files[0], ".csv"));
   await plotResults(rows, files, config, o, out);
@@ -216,10 +208,30 @@ async function plotCommand(files: string[], o: PlotOptions): Promise<void> {
 
 async function reproduceCommand(name: string, o: RunOptions & PlotOptions): Promise<void> {
   const config = await loadExperiment(name);
-  const report = await runCommand(config, { ...o, shard: undefined, shards: undefined });
-  const parsed = await readResults(report.resultsPath);
-  const out = o.out ?? defaultFigures(config.name, o.quick);
-  await plotResults(parsed.rows, [report.resultsPath], config, { ...o, experiment: name }, out);
+  const label = `${config.name}${o.quick ? " (quick)" : ""}`;
+  const progress = sweepProgress(label, o.progress);
+  let result: ReproduceResult;
+  try {
+    result = await reproduce(config, {
+      quick: o.quick ?? false,
+      workers: o.workers,
+      backend: o.backend,
+      formats: o.format,
+      onProgress: (p) => progress.update(p),
+      onFigure: (figure) => {
+        progress.stop();
+        process.stderr.write(`  figure ${figure}\n`);
+      },
+      ...(o.results === undefined ? {} : { resultsPath: o.results }),
+      ...(o.out === undefined ? {} : { outDir: o.out }),
+      ...(o.dataPath === undefined ? {} : { dataPath: o.dataPath }),
+      ...(o.title === undefined ? {} : { title: o.title }),
+    });
+  } finally {
+    progress.stop();
+  }
+  printSweep(label, result.sweep);
+  printReport(result.report);
 }
 
 async function listCommand(): Promise<void> {
@@ -312,7 +324,7 @@ function addRunOptions(cmd: Command): Command {
     .option("--results <file.csv>", "results file (default results/<experiment>[-quick].csv)")
     .option("--workers <k>", "worker threads", integerAtLeast(1), availableParallelism())
     .option("--data-path <dir>", "directory of CIFAR-10 (binary batches) or Fashion-MNIST files")
-    .addOption(backendOption())
+    .addOption(backendOption(WORKER_BACKEND))
     .option("--no-progress", "no progress bar or progress lines");
 }
 

@@ -1,6 +1,6 @@
 // The `memonet` command line: fit, eval, info, demo.
 
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import "../node/nativeKernels.js";
 import { OptionError } from "../errors.js";
 import { InterpolatingNetwork } from "../interpolation/estimator.js";
@@ -10,17 +10,19 @@ import {
   type InterpolationModel,
   type SelectionStrategy,
 } from "../interpolation/model.js";
-import type { Dataset } from "../data/dataset.js";
 import { toOnnx } from "../export/onnx.js";
+import { DEFAULT_N_MIN, DEFAULT_PARAMS } from "../interpolation/params.js";
 import { getKernels, type BackendChoice } from "../kernels/index.js";
 import { loadModel, saveModel, writeFileAtomic } from "../node/modelStore.js";
 import { backendReport } from "../node/backendReport.js";
 import {
   addDataOptions,
+  describeData,
   loadEvaluationData,
   loadTrainingData,
   type DataOptions,
 } from "./dataOptions.js";
+import { backendOption } from "./backendOption.js";
 import { runDemo } from "./demo.js";
 import { registerCompareCommand } from "./compareCommand.js";
 import { registerExperimentCommands } from "./experimentCommands.js";
@@ -45,12 +47,6 @@ interface FitCommandOptions extends DataOptions {
   json?: boolean;
   progress: boolean;
   timings?: boolean;
-}
-
-function backendOption(): Option {
-  return new Option("--backend <name>", "kernel backend")
-    .choices(["auto", "native", "wasm", "reference"])
-    .default("auto");
 }
 
 /** Human-readable description of a fitted model. */
@@ -117,10 +113,6 @@ function modelSummaryJson(model: InterpolationModel) {
   };
 }
 
-function describeData(ds: Dataset): string {
-  return `${ds.name}: ${formatCount(ds.size)} points, d = ${ds.dim}, ${ds.classNames.length} classes`;
-}
-
 async function fitCommand(o: FitCommandOptions): Promise<void> {
   const { dataset, preprocessing } = await loadTrainingData(o);
   const progress = fitProgressBar(o.progress);
@@ -129,7 +121,7 @@ async function fitCommand(o: FitCommandOptions): Promise<void> {
     net = new InterpolatingNetwork(
       {
         algorithm: o.algorithm,
-        ...(o.n !== undefined ? { n: o.n } : o.algorithm === 1 ? { n: 0 } : {}),
+        ...(o.n !== undefined ? { n: o.n } : {}),
         ...(o.lambda !== undefined ? { lambda: o.lambda } : {}),
         activation: o.activation,
         seed: o.seed,
@@ -218,32 +210,32 @@ function buildProgram(): Command {
   )
     .option(
       "--n <n>",
-      "first-layer width n (Algorithm 2, default 1000) or n_min (Algorithm 1, default 0)",
+      `first-layer width n (Algorithm 2, default ${DEFAULT_PARAMS.n}) or n_min (Algorithm 1, default ${DEFAULT_N_MIN})`,
       constrained(PARAM_CONSTRAINTS.nMin),
     )
     .option(
       "--lambda <λ>",
-      "maximal bias λ >= 0 (default 1 = the data radius)",
+      `maximal bias λ >= 0 (default ${DEFAULT_PARAMS.lambda} = the data radius)`,
       constrained(PARAM_CONSTRAINTS.lambda),
     )
     .option(
       "--activation <σ>",
       "threshold or relu",
       oneOf(["threshold", "relu"] as const),
-      "threshold",
+      DEFAULT_PARAMS.activation,
     )
     .option(
       "--algorithm <1|2>",
       "1: grow the first layer until all pairs are separated; 2: fixed n",
       (v) => Number(oneOf(["1", "2"] as const)(v)) as 1 | 2,
-      2,
+      DEFAULT_PARAMS.algorithm,
     )
-    .option("--seed <k>", "seed of the random construction", integerAtLeast(0), 0)
+    .option("--seed <k>", "seed of the random construction", integerAtLeast(0), DEFAULT_PARAMS.seed)
     .option(
       "--max-width <n>",
       "Algorithm 1: give up beyond this many hyperplanes",
       constrained(PARAM_CONSTRAINTS.maxWidth),
-      100000,
+      DEFAULT_PARAMS.maxWidth,
     )
     .option(
       "--selection <strategy>",

@@ -1,37 +1,30 @@
 // `memonet memorize` and `memonet verify`: the Vardi–Yehudai–Shamir construction from the command
 // line. Register with registerMemorizeCommands(program).
 
-import { alignLabels } from "../validation.js";
 import { Command, Option } from "commander";
-import type { Dataset } from "../data/dataset.js";
-import { VerificationError } from "../errors.js";
 import { type MemorizationReport, memorize } from "../memorization/memorize.js";
+import type { NetworkDocument } from "../memorization/networkFile.js";
 import {
-  type NetworkDocument,
-  NetworkFileError,
-  networkFromJson,
-  networkToJson,
-  storedOutput,
-} from "../memorization/networkFile.js";
+  networkDocument,
+  problemForNetwork,
+  VerificationError,
+  verifyDocument,
+} from "../memorization/networkData.js";
 import { networkMetrics } from "../memorization/network.js";
 import { type MemorizationProblem, problemFromDataset } from "../memorization/problem.js";
-import {
-  type Float64Check,
-  type VerificationResult,
-  checkFloat64,
-  verifyNetwork,
-} from "../memorization/verify.js";
-import { readText, writeFileAtomic } from "../node/files.js";
+import type { Float64Check, VerificationResult } from "../memorization/verify.js";
+import { loadNetworkFile, saveNetworkFile } from "../node/networkStore.js";
 import {
   type DataOptions,
   addDataOptions,
+  describeData,
   loadEvaluationData,
   loadTrainingData,
 } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
 import { integerAtLeast, numberAbove } from "./parse.js";
 
-export { VerificationError };
+export { VerificationError } from "../errors.js";
 
 interface MemorizeCommandOptions extends DataOptions {
   depth?: number;
@@ -108,10 +101,6 @@ export function registerMemorizeCommands(program: Command): void {
     .action(verifyCommand);
 }
 
-function describeData(ds: Dataset): string {
-  return `${ds.name}: ${formatCount(ds.size)} points, d = ${ds.dim}, ${ds.classNames.length} classes`;
-}
-
 /** A stderr progress line while verifying (only when stderr is a terminal). */
 function progressLine(label: string): {
   update: (done: number, total: number) => void;
@@ -137,13 +126,11 @@ function runVerification(
   problem: MemorizationProblem,
 ): { exact: VerificationResult; float64: Float64Check } {
   const progress = progressLine("verifying exactly");
-  let exact: VerificationResult;
   try {
-    exact = verifyNetwork(doc.network, problem, { onProgress: progress.update });
+    return verifyDocument(doc, problem, progress.update);
   } finally {
     progress.stop();
   }
-  return { exact, float64: checkFloat64(doc.network, problem) };
 }
 
 function verificationFields(v: {
@@ -273,20 +260,12 @@ async function memorizeCommand(o: MemorizeCommandOptions): Promise<void> {
     split: o.intervals,
     seed: o.seed,
   });
-  const doc: NetworkDocument = {
-    network: result.network,
-    output: storedOutput(result.output, o.epsilon === undefined ? dataset.classNames : undefined),
+  const doc = networkDocument(result, dataset, {
     preprocessing,
-    report: result.report,
-  };
+    ...(o.epsilon === undefined ? {} : { epsilon: o.epsilon }),
+  });
   const verification = o.verify ? runVerification(doc, problem) : null;
-  if (o.out !== undefined) {
-    await writeFileAtomic(
-      o.out,
-      networkToJson(doc, { timings: o.timings === true }),
-      (m) => new NetworkFileError(m),
-    );
-  }
+  if (o.out !== undefined) await saveNetworkFile(o.out, doc, { timings: o.timings === true });
   if (o.json) {
     console.log(
       JSON.stringify({
@@ -312,25 +291,8 @@ async function memorizeCommand(o: MemorizeCommandOptions): Promise<void> {
   }
 }
 
-/** Reads and validates a network file; NetworkFileError names the file. */
-export async function loadNetworkFile(path: string): Promise<NetworkDocument> {
-  const text = await readText(path, {
-    kind: "network file",
-    makeError: (m) => new NetworkFileError(m),
-  });
-  return networkFromJson(text, path);
-}
-
-/** The problem a network file's output promises to solve on a data set. */
-export function problemForNetwork(doc: NetworkDocument, ds: Dataset): MemorizationProblem {
-  const out = doc.output;
-  if (out.kind === "regression") return problemFromDataset(ds, { epsilon: out.epsilon });
-  const names = out.classNames;
-  if (names === undefined) return problemFromDataset(ds);
-  const labels = alignLabels(ds, names, "the network");
-  for (let i = 0; i < labels.length; i++) labels[i] += 1;
-  return { name: ds.name, points: ds.features, dim: ds.dim, labels, classes: out.classes };
-}
+export { loadNetworkFile } from "../node/networkStore.js";
+export { problemForNetwork } from "../memorization/networkData.js";
 
 async function verifyCommand(file: string, o: VerifyCommandOptions): Promise<void> {
   const doc = await loadNetworkFile(file);

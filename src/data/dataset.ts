@@ -1,4 +1,5 @@
 import { DataError } from "../errors.js";
+import type { Preprocessing } from "./preprocessing.js";
 
 /** A labelled data set held in memory: N points in R^d with integer class labels. */
 export interface Dataset {
@@ -14,6 +15,11 @@ export interface Dataset {
   readonly labels: Int32Array;
   /** Display name of each class; classNames[k] names label k. */
   readonly classNames: readonly string[];
+  /**
+   * The transform applied to the raw features so far (see preprocessing.ts); absent for raw
+   * data. Fitting records it on the model, which then applies it to raw data in predict/score.
+   */
+  readonly preprocessing?: Preprocessing;
 }
 
 export { DataError };

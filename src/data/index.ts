@@ -37,3 +37,28 @@ export {
   findClassConflicts,
   checkDisjointClasses,
 } from "./preprocess.js";
+export {
+  type PreprocessingRecipe,
+  IDENTITY,
+  preprocessingOf,
+  withPreprocessing,
+  samePreprocessing,
+  fitPreprocessing,
+  applyPreprocessing,
+  describePreprocessing,
+} from "./preprocessing.js";
+export {
+  type DataSpec,
+  type DataKind,
+  type DataSplit,
+  type ImageKind,
+  DATA_DEFAULTS,
+  DATA_KINDS,
+  IMAGE_KINDS,
+  GENERATED_KINDS,
+  FILE_KINDS,
+  isImageKind,
+  isGeneratedKind,
+  generateBase,
+  cutBase,
+} from "./spec.js";

@@ -4,6 +4,7 @@
 import { checkFeatures } from "../validation.js";
 import { Rng } from "../random/rng.js";
 import { DataError, type Dataset, makeDataset } from "./dataset.js";
+import { preprocessingOf, withPreprocessing, type Preprocessing } from "./preprocessing.js";
 
 /** Number of points in each class: result[k] counts label k (length = number of classes). */
 export function classCounts(ds: Dataset): number[] {
@@ -37,7 +38,10 @@ export function scaleFeatures(ds: Dataset, factor: number, name = ds.name): Data
   }
   const out = new Float32Array(ds.features.length);
   for (let i = 0; i < out.length; i++) out[i] = ds.features[i] * factor;
-  return makeDataset(name, out, ds.dim, ds.labels.slice(), ds.classNames);
+  return carry(
+    makeDataset(name, out, ds.dim, ds.labels.slice(), ds.classNames),
+    scaled(ds, factor),
+  );
 }
 
 /**
@@ -56,11 +60,14 @@ export function scalePixels(ds: Dataset, max = 255, options: ScaleOptions = {}):
   const f = ds.features;
   if (options.inPlace) {
     for (let i = 0; i < f.length; i++) f[i] = f[i] / max;
-    return ds;
+    return recordInPlace(ds, pixelsScaled(ds, max));
   }
   const out = new Float32Array(f.length);
   for (let i = 0; i < out.length; i++) out[i] = f[i] / max;
-  return makeDataset(ds.name, out, ds.dim, ds.labels.slice(), ds.classNames);
+  return carry(
+    makeDataset(ds.name, out, ds.dim, ds.labels.slice(), ds.classNames),
+    pixelsScaled(ds, max),
+  );
 }
 
 /**
@@ -84,7 +91,7 @@ export function normalizeRadius(ds: Dataset, r = 1, options: ScaleOptions = {}):
     const factor = r / current;
     const f = ds.features;
     for (let i = 0; i < f.length; i++) f[i] = f[i] * factor;
-    return ds;
+    return recordInPlace(ds, scaled(ds, factor));
   }
   return scaleFeatures(ds, r / current);
 }
@@ -138,7 +145,10 @@ export function binarySubproblem(ds: Dataset, a: string | number, b: string | nu
     labels[n++] = l === ka ? 0 : 1;
   }
   const names = [ds.classNames[ka], ds.classNames[kb]];
-  return makeDataset(`${ds.name} ${names[0]} vs ${names[1]}`, features, ds.dim, labels, names);
+  return carry(
+    makeDataset(`${ds.name} ${names[0]} vs ${names[1]}`, features, ds.dim, labels, names),
+    ds.preprocessing,
+  );
 }
 
 /** The points at `indices` (0-based, in the given order; repeats allowed). DataError if out of range. */
@@ -155,7 +165,7 @@ export function subset(ds: Dataset, indices: ArrayLike<number>, name = ds.name):
     features.set(ds.features.subarray(i * ds.dim, (i + 1) * ds.dim), n * ds.dim);
     labels[n] = ds.labels[i];
   }
-  return makeDataset(name, features, ds.dim, labels, ds.classNames);
+  return carry(makeDataset(name, features, ds.dim, labels, ds.classNames), ds.preprocessing);
 }
 
 /**
@@ -336,4 +346,28 @@ export function checkDisjointClasses(ds: Dataset): void {
     `${ds.name}: points ${first} and ${second} (0-based rows) have identical features but ` +
       `different labels ("${la}" and "${lb}"): the classes must be disjoint${more}`,
   );
+}
+
+/** `ds` with the transform `pre` recorded (returns `ds` itself when there is nothing to record). */
+function carry(ds: Dataset, pre: Preprocessing | undefined): Dataset {
+  if (pre === undefined && ds.preprocessing === undefined) return ds;
+  return withPreprocessing(ds, pre);
+}
+
+/** The record after multiplying the features of `ds` by `factor`. */
+function scaled(ds: Dataset, factor: number): Preprocessing {
+  const pre = preprocessingOf(ds);
+  return { ...pre, scale: pre.scale * factor };
+}
+
+/** The record after dividing the features of `ds` by `max`. */
+function pixelsScaled(ds: Dataset, max: number): Preprocessing {
+  const pre = preprocessingOf(ds);
+  return { pixelMax: (pre.pixelMax ?? 1) * max, scale: pre.scale };
+}
+
+/** Records `pre` on `ds` itself (the in-place variants modify their input, record included). */
+function recordInPlace(ds: Dataset, pre: Preprocessing): Dataset {
+  (ds as { preprocessing?: Preprocessing }).preprocessing = pre;
+  return ds;
 }

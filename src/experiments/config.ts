@@ -2,6 +2,7 @@
 // validation (every message names the file and the key at fault, and says what was expected).
 
 import { roundNoise } from "../util/round.js";
+import { GENERATED_KINDS, IMAGE_KINDS, isImageKind, type ImageKind } from "../data/spec.js";
 import type { Activation } from "../interpolation/firstLayer.js";
 import { ExperimentError } from "./errors.js";
 import {
@@ -19,7 +20,8 @@ import {
 } from "./validate.js";
 
 /** Data sets an experiment can use. */
-export type DatasetKind = "moons" | "lines" | "mnist" | "fashion-mnist" | "cifar10";
+/** The data sets of experiments: the generated ones and the image data (see data/spec.ts). */
+export type DatasetKind = (typeof GENERATED_KINDS)[number] | ImageKind;
 
 /** How the data of every trial are made (before the `size` of the trial picks N points). */
 export interface DatasetSpec {
@@ -116,13 +118,7 @@ export interface ExperimentConfig {
   readonly figures: readonly FigureSpec[];
 }
 
-const DATASET_KINDS: readonly DatasetKind[] = [
-  "moons",
-  "lines",
-  "mnist",
-  "fashion-mnist",
-  "cifar10",
-];
+const DATASET_KINDS: readonly DatasetKind[] = [...GENERATED_KINDS, ...IMAGE_KINDS];
 
 function parseDataset(value: unknown, path: Path, base?: DatasetSpec): DatasetSpec {
   const o = expectObject(value, path);
@@ -174,7 +170,7 @@ function parseDataset(value: unknown, path: Path, base?: DatasetSpec): DatasetSp
     ...defined("normalize", optionalBoolean(o, "normalize", path)),
     ...defined("normalizeSubsets", optionalBoolean(o, "normalizeSubsets", path)),
   };
-  const isImage = kind === "mnist" || kind === "fashion-mnist" || kind === "cifar10";
+  const isImage = isImageKind(kind);
   const misplaced = (key: keyof DatasetSpec, ok: boolean) => {
     if (spec[key] !== undefined && !ok) {
       throw new ExperimentError(`${at(path, key)}: not an option of the ${kind} data set`);
@@ -297,10 +293,6 @@ function checkSizes(plan: SweepPlan, path: Path): void {
       }
     }
   });
-}
-
-function isImageKind(kind: DatasetKind): boolean {
-  return kind === "mnist" || kind === "fashion-mnist" || kind === "cifar10";
 }
 
 const AXES: readonly FigureAxis[] = ["n", "lambda", "size"];

@@ -1,17 +1,8 @@
 // The data of a trial: generated or loaded once per process (worker) and cut to size N.
 
 import type { Dataset } from "../data/dataset.js";
-import { makeMoons, makeParallelLines } from "../data/generators.js";
-import {
-  binarySubproblem,
-  normalizeRadius,
-  radius,
-  scaleFeatures,
-  scalePixels,
-  stratifiedNestedSubsets,
-  subset,
-} from "../data/preprocess.js";
-import { loadCifar10, loadFashionMnist, loadMnist } from "../node/loaders.js";
+import { cutBase, DATA_DEFAULTS, generateBase, type DataSpec } from "../data/spec.js";
+import { loadBaseData } from "../node/dataSpec.js";
 import type { DatasetSpec } from "./config.js";
 import { datasetName } from "./grid.js";
 import { ExperimentError } from "./errors.js";
@@ -22,15 +13,35 @@ export interface DataLocation {
   readonly dataPath?: string;
 }
 
-/** The default moons noise and lines distance (the paper's Figs. 5 and 14). */
-export const DEFAULT_NOISE = 0.05;
-export const DEFAULT_DISTANCE = 0.1;
+/** The default moons noise and lines distance (the paper's Figs. 5 and 14; see data/spec.ts). */
+export const DEFAULT_NOISE = DATA_DEFAULTS.moonsNoise;
+export const DEFAULT_DISTANCE = DATA_DEFAULTS.linesDistance;
+
+/**
+ * The data recipe's spec of a trial's data: the experiment's data set with `size` points (the
+ * sweeps generate lines on the paper's regular grid: their seed names the results only).
+ */
+export function trialDataSpec(
+  spec: DatasetSpec,
+  size: number | undefined,
+  location: DataLocation = {},
+): DataSpec {
+  const { seed, path, ...rest } = spec;
+  const dir = location.dataPath ?? path;
+  return {
+    ...rest,
+    split: "all",
+    ...(size === undefined ? {} : { size }),
+    normalizeSubsets: spec.normalizeSubsets ?? false,
+    ...(seed === undefined || spec.kind === "lines" ? {} : { seed }),
+    ...(dir === undefined ? {} : { path: dir }),
+  };
+}
 
 /** Caches the base data (e.g. all of MNIST, or the moons pool) and a few cut data sets. */
 export class DatasetCache {
   private readonly bases = new Map<string, Promise<Dataset>>();
   private readonly cut = new Map<string, Dataset>();
-  private readonly radii = new WeakMap<Dataset, number>();
 
   constructor(
     private readonly location: DataLocation = {},
@@ -54,61 +65,27 @@ export class DatasetCache {
   }
 
   private async build(spec: DatasetSpec, size: number | undefined, name: string): Promise<Dataset> {
-    const normalize = spec.normalize ?? true;
-    const scaled = (ds: Dataset) => rename(normalize ? normalizeRadius(ds) : ds, name);
-    switch (spec.kind) {
-      case "moons": {
-        const n = requireSize(spec, size);
-        const noise = spec.noise ?? DEFAULT_NOISE;
-        if (spec.pool === undefined) return scaled(makeMoons(n, noise, spec.seed ?? 0));
-        // One sample of `pool` points, normalized as a whole; trials take its first N points.
-        const pool = await this.base(`moons-pool:${spec.pool}:${noise}:${spec.seed ?? 0}`, () => {
-          const ds = makeMoons(spec.pool as number, noise, spec.seed ?? 0);
-          return normalize ? normalizeRadius(ds) : ds;
-        });
-        return rename(
-          subset(
-            pool,
-            Int32Array.from({ length: n }, (_, i) => i),
-          ),
-          name,
+    const data = trialDataSpec(spec, size, this.location);
+    if ((spec.kind === "moons" || spec.kind === "lines") && size === undefined) {
+      throw new ExperimentError(`the ${spec.kind} data set needs a size`);
+    }
+    let base: Dataset;
+    if (spec.kind === "lines" || (spec.kind === "moons" && spec.pool === undefined)) {
+      base = generateBase(data);
+    } else if (spec.kind === "moons") {
+      const key = `moons-pool:${spec.pool}:${data.noise ?? DEFAULT_NOISE}:${data.seed ?? 0}:${data.normalize ?? true}`;
+      base = await this.base(key, () => generateBase(data));
+    } else {
+      base = await this.base(`${spec.kind}:${data.path ?? ""}:${spec.classes ?? ""}`, () =>
+        loadBaseData(data),
+      );
+      if (size !== undefined && size > base.size) {
+        throw new ExperimentError(
+          `${name}: size ${size} exceeds the ${base.size} points of ${base.name}`,
         );
       }
-      case "lines":
-        return scaled(
-          makeParallelLines(requireSize(spec, size), spec.distance ?? DEFAULT_DISTANCE),
-        );
-      default: {
-        const all = await this.base(`${spec.kind}:${spec.path ?? ""}:${spec.classes ?? ""}`, () =>
-          this.loadImages(spec),
-        );
-        if (size === undefined) return scaled(all);
-        if (size > all.size) {
-          throw new ExperimentError(
-            `${name}: size ${size} exceeds the ${all.size} points of ${all.name}`,
-          );
-        }
-        // Stratified subsets of one seeded order: the subset of size s is a prefix of that of
-        // every larger size (nested, as in the paper's Fig. 9).
-        const [rows] = stratifiedNestedSubsets(all, [size], spec.seed ?? 0);
-        const part = subset(all, rows);
-        if (!normalize || spec.normalizeSubsets === true) return scaled(part);
-        // As the paper's data.py: the whole (sub)problem is normalized once and the subsets are
-        // cut from it (same bits as normalizeRadius(all) then subset: one factor 1 / radius).
-        return rename(scaleFeatures(part, 1 / this.radiusOf(all)), name);
-      }
     }
-  }
-
-  /** The radius of a base data set, computed once. */
-  private radiusOf(ds: Dataset): number {
-    let r = this.radii.get(ds);
-    if (r === undefined) {
-      r = radius(ds);
-      if (!(r > 0) || !Number.isFinite(r)) normalizeRadius(ds); // throws its DataError
-      this.radii.set(ds, r);
-    }
-    return r;
+    return cutBase(base, data, name).dataset;
   }
 
   private base(key: string, make: () => Dataset | Promise<Dataset>): Promise<Dataset> {
@@ -120,34 +97,4 @@ export class DatasetCache {
     }
     return p;
   }
-
-  /** Image data with pixels in [0, 1], optionally a binary subproblem (not yet normalized). */
-  private async loadImages(spec: DatasetSpec): Promise<Dataset> {
-    let raw: Dataset;
-    const dir = this.location.dataPath ?? spec.path;
-    if (spec.kind === "mnist") raw = await loadMnist({ split: "all" });
-    else if (spec.kind === "fashion-mnist") raw = await loadFashionMnist(dir);
-    else {
-      if (dir === undefined) {
-        throw new ExperimentError(
-          "CIFAR-10 is not shipped with memonet: pass --data-path DIR, the directory with " +
-            "data_batch_1.bin … data_batch_5.bin and test_batch.bin (the binary version)",
-        );
-      }
-      raw = await loadCifar10(dir);
-    }
-    const pixels = scalePixels(raw);
-    return spec.classes === undefined
-      ? pixels
-      : binarySubproblem(pixels, spec.classes[0], spec.classes[1]);
-  }
-}
-
-function requireSize(spec: DatasetSpec, size: number | undefined): number {
-  if (size === undefined) throw new ExperimentError(`the ${spec.kind} data set needs a size`);
-  return size;
-}
-
-function rename(ds: Dataset, name: string): Dataset {
-  return { ...ds, name };
 }

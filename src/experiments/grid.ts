@@ -1,6 +1,7 @@
 // Expanding a sweep plan into trials, with stable keys and seeds.
 
 import { roundNoise } from "../util/round.js";
+import { DATA_DEFAULTS } from "../data/spec.js";
 import type { Activation } from "../interpolation/firstLayer.js";
 import { Rng } from "../random/rng.js";
 import type { DatasetSpec, ExperimentConfig, SweepPlan } from "./config.js";
@@ -34,9 +35,11 @@ export function datasetName(spec: DatasetSpec, size: number | undefined): string
   if (size !== undefined) parts.push(`N${size}`);
   if (spec.kind === "moons") {
     if (spec.pool !== undefined) parts.push(`of${spec.pool}`);
-    if ((spec.noise ?? 0.05) !== 0.05) parts.push(`noise${spec.noise}`);
+    if ((spec.noise ?? DATA_DEFAULTS.moonsNoise) !== DATA_DEFAULTS.moonsNoise) {
+      parts.push(`noise${spec.noise}`);
+    }
   }
-  if (spec.kind === "lines") parts.push(`d${spec.distance ?? 0.1}`);
+  if (spec.kind === "lines") parts.push(`d${spec.distance ?? DATA_DEFAULTS.linesDistance}`);
   if ((spec.seed ?? 0) !== 0) parts.push(`seed${spec.seed}`);
   return parts.join("_");
 }

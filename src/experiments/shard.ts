@@ -118,3 +118,23 @@ export function shardPath(resultsPath: string, shard: Shard): string {
   const base = resultsPath.endsWith(".csv") ? resultsPath.slice(0, -4) : resultsPath;
   return `${base}.shard-${shard.index}-of-${shard.count}.csv`;
 }
+
+/**
+ * The shard of this process: `shard` ("i/k", e.g. from --shard), else the scheduler's job-array
+ * variables in `env`, else none. ExperimentError when `shard` and `shards` disagree.
+ */
+export function resolveShard(
+  o: { readonly shard?: string; readonly shards?: number },
+  env: Env = {},
+): Shard | undefined {
+  if (o.shard !== undefined) {
+    const shard = parseShard(o.shard);
+    if (o.shards !== undefined && o.shards !== shard.count) {
+      throw new ExperimentError(
+        `--shard ${o.shard} and --shards ${o.shards} disagree on the number of shards`,
+      );
+    }
+    return shard;
+  }
+  return shardFromEnv(env, o.shards);
+}

@@ -49,7 +49,7 @@ export function summarize(rows: readonly ResultRow[]): string[] {
     const high = cells.filter((c) => c.stats.interpolation >= 0.99).map((c) => c.stats.mean);
     if (high.length > 0) {
       high.sort((a, b) => a - b);
-      const n = Math.max(...rows.map((r) => r.samples ?? 0));
+      const n = rows.reduce((m, r) => Math.max(m, r.samples ?? 0), -Infinity);
       lines.push(
         `Width plateau: where interpolation probability ≥ 99% (${high.length} cells) the mean second-layer ` +
           `width is ${fmt(high[0])}–${fmt(high[high.length - 1])} (median ${fmt(high[Math.floor(high.length / 2)])})` +
@@ -82,7 +82,7 @@ export function summarize(rows: readonly ResultRow[]): string[] {
     const widths = rows.map((r) => r.secondDimOut);
     lines.push(
       `Second-layer width = N⁻ = N/2 (one neuron per point of X⁻) in ${perPoint} of ${rows.length} runs ` +
-        `(widths ${Math.min(...widths)}–${Math.max(...widths)}, mean ${fmt(widths.reduce((a, b) => a + b, 0) / widths.length)}).`,
+        `(widths ${widths.reduce((a, b) => Math.min(a, b), Infinity)}–${widths.reduce((a, b) => Math.max(a, b), -Infinity)}, mean ${fmt(widths.reduce((a, b) => a + b, 0) / widths.length)}).`,
     );
   }
   return lines;

@@ -5,11 +5,13 @@ import { NotFittedError } from "../errors.js";
 import { alignLabels, checkFeatures } from "../validation.js";
 import type { Dataset } from "../data/dataset.js";
 import { DataError } from "../data/dataset.js";
+import { applyPreprocessing } from "../data/preprocessing.js";
 import { getKernels } from "../kernels/index.js";
 import type { Kernels } from "../kernels/types.js";
 import { fitModel, type FitProgress } from "./fit.js";
 import { modelStats, type FitParams, type InterpolationModel, type ModelStats } from "./model.js";
 import { resolveParams } from "./params.js";
+import { firingCounts, neuronFiring } from "./inspect.js";
 import { predictRows } from "./predict.js";
 
 /** Construction options besides the hyperparameters. */
@@ -47,12 +49,18 @@ export class InterpolatingNetwork {
     return net;
   }
 
-  /** Fits the network to `ds`; resolves to this estimator. Throws DataError / OptionError. */
+  /**
+   * Fits the network to `ds`; resolves to this estimator. The transform `ds` carries (e.g. from
+   * normalizeRadius) is recorded as model.preprocessing and applied to raw data by predict and
+   * score. Throws DataError / OptionError.
+   */
   async fit(ds: Dataset): Promise<this> {
-    this.fitted = fitModel(ds, this.params, {
+    const model = fitModel(ds, this.params, {
       kernels: await this.resolveKernels(),
       ...(this.onProgress ? { onProgress: this.onProgress } : {}),
     });
+    this.fitted =
+      ds.preprocessing === undefined ? model : { ...model, preprocessing: ds.preprocessing };
     return this;
   }
 
@@ -70,12 +78,14 @@ export class InterpolatingNetwork {
   }
 
   /**
-   * Predicted class indices for a data set or for row-major features of the model's input
-   * dimension. Throws DataError for a dimension mismatch or non-finite values.
+   * Predicted class indices for a data set (raw data get the model's preprocessing first) or for
+   * row-major features already in the model's input space. Throws DataError for a dimension
+   * mismatch or non-finite values.
    */
-  async predict(x: Dataset | Float32Array): Promise<Int32Array> {
+  async predict(input: Dataset | Float32Array): Promise<Int32Array> {
     const model = this.model;
     const dim = model.firstLayer.dim;
+    const x = input instanceof Float32Array ? input : this.transform(input);
     const features = x instanceof Float32Array ? x : x.features;
     if (!(x instanceof Float32Array) && x.dim !== dim) {
       throw new DataError(`${x.name}: the data have dimension ${x.dim}, the model expects ${dim}`);
@@ -95,6 +105,39 @@ export class InterpolatingNetwork {
     let correct = 0;
     for (let i = 0; i < ds.size; i++) if (predicted[i] === expected[i]) correct++;
     return correct / ds.size;
+  }
+
+  /**
+   * Which neurons of subnetwork `subnetwork` (0: the binary model's only one) fire at each point:
+   * result[j][p] = 1 when neuron j fires at point p. Data sets get the model's preprocessing.
+   */
+  async neuronFiring(input: Dataset | Float32Array, subnetwork = 0): Promise<Uint8Array[]> {
+    const x = input instanceof Float32Array ? input : this.checked(input).features;
+    return neuronFiring(this.model, x, await this.resolveKernels(), subnetwork);
+  }
+
+  /**
+   * A decision function: per subnetwork, how many of its neurons fire at each point (binary
+   * models: > 0 means X⁻, class 0). Data sets get the model's preprocessing.
+   */
+  async decisionFunction(input: Dataset | Float32Array): Promise<Int32Array[]> {
+    const x = input instanceof Float32Array ? input : this.checked(input).features;
+    return firingCounts(this.model, x, await this.resolveKernels());
+  }
+
+  private checked(ds: Dataset): Dataset {
+    const dim = this.model.firstLayer.dim;
+    if (ds.dim !== dim) {
+      throw new DataError(
+        `${ds.name}: the data have dimension ${ds.dim}, the model expects ${dim}`,
+      );
+    }
+    return this.transform(ds);
+  }
+
+  /** `ds` in the model's input space: its recorded preprocessing applied to raw data. */
+  transform(ds: Dataset): Dataset {
+    return applyPreprocessing(ds, this.model.preprocessing);
   }
 
   private async resolveKernels(): Promise<Kernels> {

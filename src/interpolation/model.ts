@@ -3,6 +3,7 @@
 import { popcount32 } from "../backends/bits.js";
 import type { Activation, FirstLayer } from "./firstLayer.js";
 import type { SecondLayer } from "./secondLayer.js";
+import type { Preprocessing } from "../data/preprocessing.js";
 
 /** Second-layer selection: the paper's random order, greedy set cover, each optionally pruned. */
 export type SelectionStrategy = "random" | "greedy" | "greedy+prune" | "random+prune";
@@ -64,13 +65,10 @@ export interface FitInfo {
 }
 
 /**
- * How raw input features were transformed before fitting (recorded by the CLI so that `eval`
- * applies the same map): x ↦ (x / pixelMax) · scale, pixelMax omitted when pixels were not scaled.
+ * How raw input features were transformed before fitting: x ↦ (x / pixelMax) · scale (defined
+ * in data/preprocessing.ts; the estimator records it and applies it to raw data).
  */
-export interface Preprocessing {
-  readonly pixelMax?: number;
-  readonly scale: number;
-}
+export type { Preprocessing } from "../data/preprocessing.js";
 
 /** A fitted interpolation network. Plain data: serializable with modelFile.ts. */
 export interface InterpolationModel {

@@ -13,7 +13,7 @@ import { SELECTION_STRATEGIES, type FitParams } from "./model.js";
 
 export { OptionError };
 
-/** Defaults: Algorithm 2, n = 1000, λ = 1 (the data radius after normalization), threshold. */
+/** Defaults: Algorithm 2, n = 1000 (Algorithm 1: n_min = DEFAULT_N_MIN), λ = 1 (the data radius after normalization), threshold. */
 export const DEFAULT_PARAMS: FitParams = {
   algorithm: 2,
   n: 1000,
@@ -39,9 +39,16 @@ export const PARAM_CONSTRAINTS = {
   maxWidth: [integerAtLeast(1), atMost(MAX_WIDTH, "at most 2^27")],
 } as const;
 
-/** Merges `partial` into the defaults and checks every value; throws OptionError. */
+/** Algorithm 1's default minimal width n_min (it grows the first layer as far as it needs). */
+export const DEFAULT_N_MIN = 0;
+
+/**
+ * Merges `partial` into the defaults (n defaults to DEFAULT_N_MIN for Algorithm 1) and checks
+ * every value; throws OptionError.
+ */
 export function resolveParams(partial: Partial<FitParams> = {}): FitParams {
-  const p: FitParams = { ...DEFAULT_PARAMS, ...partial };
+  const nDefault = partial.algorithm === 1 ? { n: DEFAULT_N_MIN } : {};
+  const p: FitParams = { ...DEFAULT_PARAMS, ...nDefault, ...partial };
   const c = PARAM_CONSTRAINTS;
   checkParam(p.algorithm, "algorithm", c.algorithm);
   if (p.algorithm === 1) checkParam(p.n, "n (the minimal first-layer width n_min)", c.nMin);

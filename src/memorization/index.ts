@@ -118,3 +118,10 @@ export {
   networkToJson,
   storedOutput,
 } from "./networkFile.js";
+export {
+  VerificationError,
+  networkDocument,
+  problemForNetwork,
+  verifyDocument,
+  type DocumentVerification,
+} from "./networkData.js";

@@ -22,3 +22,5 @@ export {
 } from "./loaders.js";
 export { createNativeKernels, nativeTables, NATIVE_ADDON_PATH } from "./nativeKernels.js";
 export type { NativeOptions, NativeTable } from "./nativeKernels.js";
+export { type BaseOptions, loadBaseData, loadDataSpec, loadDataSpecFor } from "./dataSpec.js";
+export { loadNetworkFile, saveNetworkFile } from "./networkStore.js";

@@ -1,9 +1,9 @@
 // The figures of an experiment (as configured) or of any results file (inferred from which
 // quantities vary), written as SVG and PNG with an HTML page.
 
+import type { Dataset } from "../data/dataset.js";
+import type { BoundaryData } from "../experiments/boundary.js";
 import type { ExperimentConfig, FigureAxis, FigureSpec } from "../experiments/config.js";
-import { DatasetCache } from "../experiments/datasets.js";
-import { planOf } from "../experiments/grid.js";
 import type { ResultRow } from "../experiments/results.js";
 import { axisValues } from "../experiments/stats.js";
 import type { Kernels } from "../kernels/types.js";
@@ -13,13 +13,29 @@ import { heatmapFigure } from "./heatmap.js";
 import type { Figure } from "./render.js";
 import { slicesFigure } from "./slices.js";
 
+/**
+ * The data a figure draws besides the results rows, made on the experiments side
+ * (experiments/figureData.ts): the data sets of a dataset figure, the sampled networks of a
+ * boundary figure.
+ */
+export type FigureData =
+  | { readonly kind: "scatter"; readonly sets: readonly Dataset[] }
+  | { readonly kind: "images"; readonly dataset: Dataset }
+  | { readonly kind: "boundary"; readonly data: BoundaryData };
+
+/** Makes the data of a dataset or boundary figure. */
+export type FigureDataSource = (spec: FigureSpec) => Promise<FigureData>;
+
 /** Everything a figure may need. */
 export interface FigureInputs {
   /** The experiment (needed for dataset and boundary figures); absent for a bare results file. */
   readonly config?: ExperimentConfig;
   readonly quick: boolean;
   readonly rows: readonly ResultRow[];
-  readonly kernels: Kernels;
+  /** Where dataset and boundary figures get their data (see experiments/figureData.ts). */
+  readonly figureData?: FigureDataSource;
+  /** Unused by the figures themselves: kept for callers of older versions. */
+  readonly kernels?: Kernels;
   readonly dataPath?: string;
   /** Title prefix, e.g. "Two Moons". */
   readonly title: string;
@@ -62,12 +78,8 @@ export function inferFigureSpecs(rows: readonly ResultRow[]): FigureSpec[] {
   }));
 }
 
-/** Builds one figure (fitting networks or loading data where it must). */
-export async function buildFigure(
-  spec: FigureSpec,
-  inputs: FigureInputs,
-  cache: DatasetCache,
-): Promise<Figure> {
+/** Builds one figure from the rows or from the data `figureData` makes for it. */
+export async function buildFigure(spec: FigureSpec, inputs: FigureInputs): Promise<Figure> {
   const { rows, title } = inputs;
   switch (spec.kind) {
     case "heatmap":
@@ -88,57 +100,20 @@ export async function buildFigure(
         title,
         ...(spec.at === undefined ? {} : { at: spec.at }),
       });
-    case "dataset": {
-      const config = requireConfig(inputs, spec.kind);
-      const dataset = planOf(config, inputs.quick).dataset;
-      if (dataset.kind === "moons" || dataset.kind === "lines") {
-        const sizes = spec.sizes ?? [dataset.size ?? 1000];
-        const sets = [];
-        for (const s of sizes) sets.push(await cache.get(dataset, s));
-        return scatterFigure(spec.name, title, sets);
-      }
-      return imageGridFigure(
-        spec.name,
-        title,
-        await cache.get({ ...dataset, normalize: false }, undefined),
-      );
-    }
+    case "dataset":
     case "boundary": {
-      const config = requireConfig(inputs, spec.kind);
-      const plan = planOf(config, inputs.quick);
-      const ds = await cache.get(plan.dataset, plan.dataset.size);
-      const panels = spec.n.flatMap((n) =>
-        spec.lambda.map((lambda) => ({
-          n,
-          lambda,
-          activation: "threshold" as const,
-          restart: spec.restart,
-        })),
-      );
-      return boundaryFigure(ds, panels, {
-        name: spec.name,
-        title,
-        experiment: config.name,
-        algorithm: config.algorithm,
-        kernels: inputs.kernels,
-      });
+      if (inputs.figureData === undefined || inputs.config === undefined) {
+        throw new Error(`a ${spec.kind} figure needs an experiment configuration`);
+      }
+      const data = await inputs.figureData(spec);
+      if (data.kind === "scatter") return scatterFigure(spec.name, title, data.sets);
+      if (data.kind === "images") return imageGridFigure(spec.name, title, data.dataset);
+      return boundaryFigure(data.data, { name: spec.name, title });
     }
   }
-}
-
-function requireConfig(inputs: FigureInputs, kind: string): ExperimentConfig {
-  if (inputs.config === undefined) {
-    throw new Error(`a ${kind} figure needs an experiment configuration`);
-  }
-  return inputs.config;
 }
 
 /** The figure specs to draw: the experiment's, or inferred from the rows. */
 export function figureSpecs(inputs: FigureInputs): readonly FigureSpec[] {
   return inputs.config?.figures.length ? inputs.config.figures : inferFigureSpecs(inputs.rows);
-}
-
-/** A data-set cache for figures. */
-export function figureCache(inputs: FigureInputs): DatasetCache {
-  return new DatasetCache(inputs.dataPath === undefined ? {} : { dataPath: inputs.dataPath }, 4);
 }

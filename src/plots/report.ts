@@ -4,7 +4,7 @@ import { makeDirectory, writeFileAtomic } from "../node/files.js";
 import { join } from "node:path";
 import { ExperimentError } from "../experiments/errors.js";
 import { summarize } from "../experiments/summary.js";
-import { buildFigure, figureCache, figureSpecs, type FigureInputs } from "./figures.js";
+import { buildFigure, figureSpecs, type FigureInputs } from "./figures.js";
 import { figurePage } from "./html.js";
 import { type FigureFormat, type WrittenFigure, writeFigure } from "./render.js";
 
@@ -32,10 +32,9 @@ export async function writeReport(
     throw new ExperimentError(`${inputs.resultsFiles.join(", ")}: no results rows to plot`);
   }
   await makeDirectory(dir);
-  const cache = figureCache(inputs);
   const figures: WrittenFigure[] = [];
   for (const spec of specs) {
-    const figure = await buildFigure(spec, inputs, cache);
+    const figure = await buildFigure(spec, inputs);
     figures.push(await writeFigure(dir, figure, formats));
     onFigure?.(figure.name);
   }
