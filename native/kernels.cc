@@ -14,6 +14,7 @@
 #include "first_layer.h"
 #include "popcounts.h"
 #include "sampling.h"
+#include "distances.h"  // geometry: the distance tile kernel (self-contained)
 
 namespace {
 
@@ -360,6 +361,34 @@ napi_value SeparationNapi(napi_env env, napi_callback_info info) {
   return Num(env, 0);
 }
 
+// Geometry (src/geometry/distanceKernel.ts): squaredDistances(a, aRows, b, bRows, dim, out) fills
+// out[i * bRows + j] = ||a_i - b_j||^2 (native/distances.h); a row of the tile per pool task group.
+napi_value SquaredDistancesNapi(napi_env env, napi_callback_info info) {
+  ARGS(6)
+  Typed a, b, out;
+  int64_t aRows, bRows, dim;
+  if (!GetTyped(env, argv[0], napi_float32_array, "native.squaredDistances: a must be a Float32Array", &a) ||
+      !GetInt(env, argv[1], &aRows) ||
+      !GetTyped(env, argv[2], napi_float32_array, "native.squaredDistances: b must be a Float32Array", &b) ||
+      !GetInt(env, argv[3], &bRows) || !GetInt(env, argv[4], &dim) ||
+      !GetTyped(env, argv[5], napi_float64_array, "native.squaredDistances: out must be a Float64Array", &out)) {
+    return nullptr;
+  }
+  if (dim < 1 || aRows < 0 || bRows < 0 || a.length < static_cast<size_t>(aRows * dim) ||
+      b.length < static_cast<size_t>(bRows * dim) || out.length < static_cast<size_t>(aRows * bRows)) {
+    napi_throw_range_error(env, nullptr, "native.squaredDistances: arrays too short");
+    return nullptr;
+  }
+  const int chunks = ChunkCount(static_cast<int>(aRows), 4);
+  g_pool->ParallelFor(chunks, [&](int c) {
+    const int i0 = static_cast<int>(aRows * c / chunks);
+    const int i1 = static_cast<int>(aRows * (c + 1) / chunks);
+    memonet_distances::Tile(static_cast<const float*>(a.data), i0, i1, static_cast<const float*>(b.data),
+                            static_cast<int>(bRows), static_cast<int>(dim), static_cast<double*>(out.data));
+  });
+  return Num(env, 0);
+}
+
 napi_value InfoNapi(napi_env env, napi_callback_info) {
   napi_value obj;
   napi_create_object(env, &obj);
@@ -381,6 +410,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"separation", nullptr, SeparationNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maskedAnyBelow", nullptr, MaskedAnyBelowNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sampleHyperplanes", nullptr, SampleHyperplanesNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"squaredDistances", nullptr, SquaredDistancesNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, InfoNapi, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
