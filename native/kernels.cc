@@ -362,7 +362,7 @@ napi_value SeparationNapi(napi_env env, napi_callback_info info) {
 }
 
 // Geometry (src/geometry/distanceKernel.ts): squaredDistances(a, aRows, b, bRows, dim, out) fills
-// out[i * bRows + j] = ||a_i - b_j||^2 (native/distances.h); a row of the tile per pool task group.
+// out[i * bRows + j] = ||a_i - b_j||^2 (native/distances.h), on the pool.
 napi_value SquaredDistancesNapi(napi_env env, napi_callback_info info) {
   ARGS(6)
   Typed a, b, out;
@@ -379,13 +379,10 @@ napi_value SquaredDistancesNapi(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, nullptr, "native.squaredDistances: arrays too short");
     return nullptr;
   }
-  const int chunks = ChunkCount(static_cast<int>(aRows), 4);
-  g_pool->ParallelFor(chunks, [&](int c) {
-    const int i0 = static_cast<int>(aRows * c / chunks);
-    const int i1 = static_cast<int>(aRows * (c + 1) / chunks);
-    memonet_distances::Tile(static_cast<const float*>(a.data), i0, i1, static_cast<const float*>(b.data),
-                            static_cast<int>(bRows), static_cast<int>(dim), static_cast<double*>(out.data));
-  });
+  memonet_distances::SquaredDistances(
+      static_cast<const float*>(a.data), static_cast<int>(aRows), static_cast<const float*>(b.data),
+      static_cast<int>(bRows), static_cast<int>(dim), static_cast<double*>(out.data),
+      [](int tasks, const std::function<void(int)>& fn) { g_pool->ParallelFor(tasks, fn); });
   return Num(env, 0);
 }
 

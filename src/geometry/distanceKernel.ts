@@ -1,8 +1,10 @@
 // The one heavy kernel of the geometry module: a tile of squared Euclidean distances between two
 // blocks of rows. Every backend (this TypeScript reference, WebAssembly, native) must return
-// bit-identical numbers, so the arithmetic is fixed: each coordinate is widened to float64, the
-// squared difference of coordinate k is added to partial sum s[k mod 4] in increasing k (no fused
-// multiply-add), and the result is (s0 + s1) + (s2 + s3).
+// bit-identical numbers, so the arithmetic is fixed, in float64 without fused multiply-add:
+//   na_i = Σ_k a_ik²  and  dot_ij = Σ_k a_ik · b_jk  (each summed in increasing k; terms with
+//   a_ik = 0 may be skipped, adding ±0 changes nothing),  out_ij = max(0, (na_i + nb_j) − 2 dot_ij).
+// This form lets the fast backends block like a matrix product and skip zero coordinates (most of
+// an image's pixels).
 
 /** A backend of the distance tile kernel. */
 export interface DistanceKernel {
@@ -21,7 +23,35 @@ export interface DistanceKernel {
   ): void;
 }
 
-/** ‖a_i − b_j‖² of one pair in the kernel's fixed rounding (rows at offsets aOff, bOff). */
+/** Σ_k x_k² of one row, summed in increasing k (the kernel's na_i). */
+export function squaredNorm(x: Float32Array, off: number, dim: number): number {
+  let s = 0;
+  for (let k = 0; k < dim; k++) {
+    const v = x[off + k];
+    s += v * v;
+  }
+  return s;
+}
+
+/** The kernel's value for one pair, given both squared norms. */
+export function tileValue(
+  a: Float32Array,
+  aOff: number,
+  na: number,
+  b: Float32Array,
+  bOff: number,
+  nb: number,
+  dim: number,
+): number {
+  let dot = 0;
+  for (let k = 0; k < dim; k++) dot += a[aOff + k] * b[bOff + k];
+  return Math.max(0, na + nb - 2 * dot);
+}
+
+/**
+ * ‖a − b‖² of one pair as Σ_k (a_k − b_k)² (four partial sums s[k mod 4], then (s0+s1)+(s2+s3)):
+ * the accurate form, used by the k-d tree and by the brute-force checks (not the kernel's form).
+ */
 export function squaredDistance(
   a: Float32Array,
   aOff: number,
@@ -87,9 +117,12 @@ export const referenceDistanceKernel: DistanceKernel = {
   name: "reference",
   squaredDistances(a, aRows, b, bRows, dim, out) {
     checkTile("reference", a, aRows, b, bRows, dim, out);
+    const nb = Float64Array.from({ length: bRows }, (_, j) => squaredNorm(b, j * dim, dim));
     for (let i = 0; i < aRows; i++) {
       const row = i * bRows;
-      for (let j = 0; j < bRows; j++) out[row + j] = squaredDistance(a, i * dim, b, j * dim, dim);
+      const na = squaredNorm(a, i * dim, dim);
+      for (let j = 0; j < bRows; j++)
+        out[row + j] = tileValue(a, i * dim, na, b, j * dim, nb[j], dim);
     }
   },
 };

@@ -19,7 +19,9 @@ interface DistanceExports {
     bRows: number,
     dim: number,
     out: number,
+    scratch: number,
   ): void;
+  scratchBytes(bRows: number, dim: number): number;
 }
 
 interface WasmApi {
@@ -49,7 +51,9 @@ export function createWasmDistanceKernel(): DistanceKernel {
       const aBytes = align(aRows * dim * 4);
       const bBytes = align(bRows * dim * 4);
       const base = 16;
-      const need = base + aBytes + bBytes + aRows * bRows * 8;
+      const outBytes = align(aRows * bRows * 8);
+      const scratch = base + aBytes + bBytes + outBytes;
+      const need = scratch + exports.scratchBytes(bRows, dim);
       if (need > memory.buffer.byteLength) {
         memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
       }
@@ -57,7 +61,7 @@ export function createWasmDistanceKernel(): DistanceKernel {
       new Float32Array(buffer, base, aRows * dim).set(a.subarray(0, aRows * dim));
       new Float32Array(buffer, base + aBytes, bRows * dim).set(b.subarray(0, bRows * dim));
       const outPtr = base + aBytes + bBytes;
-      exports.squaredDistances(base, aRows, base + aBytes, bRows, dim, outPtr);
+      exports.squaredDistances(base, aRows, base + aBytes, bRows, dim, outPtr, scratch);
       out.set(new Float64Array(buffer, outPtr, aRows * bRows));
     },
   };
