@@ -63,6 +63,7 @@ function nearestByKernel(ds: Dataset, o: NearestOptions): NearestByClass {
   const block = o.block ?? 512;
   const nearest2 = new Float64Array(n * K).fill(Infinity);
   const nn = norms2(ds);
+  const inv = nn.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
   const tile = new Float64Array(block * block);
   let best = Infinity;
   let bestPair: [number, number] = [-1, -1];
@@ -82,6 +83,7 @@ function nearestByKernel(ds: Dataset, o: NearestOptions): NearestByClass {
         const li = labels[gi] | 0;
         const rowI = gi * K;
         const ni = nn[gi];
+        const invI = inv[gi] * 0.5;
         const start = j0 === i0 ? i + 1 : 0;
         for (let j = start; j < bj; j++) {
           const gj = j0 + j;
@@ -93,13 +95,11 @@ function nearestByKernel(ds: Dataset, o: NearestOptions): NearestByClass {
             best = s;
             bestPair = [gi, gj];
           }
-          const nj = nn[gj];
-          if (ni > 0 && nj > 0) {
-            const cos = (ni + nj - s) / (2 * Math.sqrt(ni * nj));
-            if (cos > bestCos) {
-              bestCos = cos;
-              anglePair = [gi, gj];
-            }
+          // A zero point has inv = 0, so cos = 0: it never gives the smallest angle unless all are.
+          const cos = (ni + nn[gj] - s) * invI * inv[gj];
+          if (cos > bestCos && ni > 0 && nn[gj] > 0) {
+            bestCos = cos;
+            anglePair = [gi, gj];
           }
         }
       }
