@@ -19,6 +19,7 @@ import { getKernels, type BackendChoice } from "../kernels/index.js";
 import { writeFileAtomic } from "../node/modelStore.js";
 import { coveringFigure } from "../plots/coveringFigure.js";
 import { writeFigure } from "../plots/render.js";
+import { runCoveringExperiment } from "./coveringExperiment.js";
 import { addDataOptions, loadTrainingData, type DataOptions } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds, formatTable } from "./format.js";
 import { integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
@@ -286,4 +287,28 @@ export function registerAnalyzeCommand(program: Command): void {
     )
     .option("--no-progress", "no progress bar")
     .action(analyzeCommand);
+}
+
+/** Registers `memonet analyze` and `memonet analyze-experiment`. */
+export function registerAnalyzeCommands(program: Command): void {
+  registerAnalyzeCommand(program);
+  program
+    .command("analyze-experiment")
+    .description("run analyze over growing data sets (experiments/covering.json): CSV and figures")
+    .argument("<experiment.json>")
+    .requiredOption("--out <file.csv>", "results CSV (rewritten after every row)")
+    .option("--figures <dir>", "write M⁻ and n̂ against N as SVG/PNG here")
+    .option("--quick", "the smaller sizes of each case")
+    .option("--no-fit", "do not fit Algorithm 2 (no built n̂)")
+    .addOption(
+      new Option("--backend <name>", "kernel backend")
+        .choices(["auto", "native", "wasm", "reference"])
+        .default("auto"),
+    )
+    .action(
+      (
+        path: string,
+        o: { out: string; figures?: string; quick?: boolean; fit: boolean; backend: BackendChoice },
+      ) => runCoveringExperiment(path, o),
+    );
 }

@@ -16,7 +16,7 @@ import {
   type DataOptions,
 } from "./dataOptions.js";
 import { runDemo } from "./demo.js";
-import { registerAnalyzeCommand } from "./analyzeCommand.js";
+import { registerAnalyzeCommands } from "./analyzeCommand.js";
 import { ExperimentError } from "../experiments/errors.js";
 import { registerExperimentCommands } from "./experimentCommands.js";
 import { registerMemorizeCommands, VerificationError } from "./memorizeCommands.js";
@@ -229,7 +229,7 @@ function buildProgram(): Command {
     .action((o: { backend: BackendChoice }) => runDemo(o.backend));
   registerExperimentCommands(program);
   registerMemorizeCommands(program);
-  registerAnalyzeCommand(program);
+  registerAnalyzeCommands(program);
   return program;
 }
 

@@ -43,6 +43,8 @@ export interface AnalyzeFit {
   readonly seed?: number;
   readonly activation?: Activation;
   readonly maxWidth?: number;
+  /** Which algorithms to run (default both). */
+  readonly algorithms?: readonly (1 | 2)[];
 }
 
 export interface AnalyzeOptions {
@@ -487,7 +489,7 @@ function sideReport(
 
 function fitBoth(ds: Dataset, fit: AnalyzeFit, lambda: number, progress: Context["progress"]) {
   const models: InterpolationModel[] = [];
-  for (const algorithm of [1, 2] as const) {
+  for (const algorithm of fit.algorithms ?? ([1, 2] as const)) {
     progress({ stage: `fit (Algorithm ${algorithm})`, done: 0, total: 1 });
     models.push(
       fitModel(
@@ -631,8 +633,10 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
     const omegaLow = Math.max(negative.omegaLow, positive.omegaLow);
     const omegaHigh = Math.max(negative.omegaHigh, positive.omegaHigh);
     const pred = predictedWidth(lambda, delta, negative.m, positive.m, omega, eta);
-    const builtOf = (i: number) =>
-      models[i]?.subnetworks.find((s) => s.classIndex === k)?.width ?? null;
+    const builtOf = (algorithm: 1 | 2) =>
+      models
+        .find((m) => m.params.algorithm === algorithm)
+        ?.subnetworks.find((s) => s.classIndex === k)?.width ?? null;
     return {
       negativeClass: k,
       negative,
@@ -647,7 +651,7 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
         nLow: predictedWidth(lambda, delta, negative.m, positive.m, omegaLow, eta).n,
         nHigh: predictedWidth(lambda, delta, negative.m, positive.m, omegaHigh, eta).n,
       },
-      built: { algorithm1: builtOf(0), algorithm2: builtOf(1) },
+      built: { algorithm1: builtOf(1), algorithm2: builtOf(2) },
     };
   });
 
@@ -656,8 +660,9 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
   ds.classNames.forEach((name, k) => (classCountRecord[name] = counts[k]));
   const predictedN = Math.max(...reports.map((r) => r.predicted.n));
   const predictedNHatSum = reports.reduce((a, r) => a + r.predicted.nHat, 0);
-  const fitN = (i: number) => (fits[i] === undefined ? null : fits[i].n);
-  const fitNHat = (i: number) => (fits[i] === undefined ? null : fits[i].nHat);
+  const fitOf = (algorithm: 1 | 2) => fits.find((f) => f.algorithm === algorithm);
+  const fitN = (algorithm: 1 | 2) => fitOf(algorithm)?.n ?? null;
+  const fitNHat = (algorithm: 1 | 2) => fitOf(algorithm)?.nHat ?? null;
   const ratio = (v: number | null, p: number) => (v === null ? null : v / p);
   return {
     data: ds.name,
@@ -679,12 +684,12 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
       mMinusSum: predictedNHatSum,
       predictedN,
       predictedNHatSum,
-      builtN: { algorithm1: fitN(0), algorithm2: fitN(1) },
-      builtNHatSum: { algorithm1: fitNHat(0), algorithm2: fitNHat(1) },
-      ratioN: { algorithm1: ratio(fitN(0), predictedN), algorithm2: ratio(fitN(1), predictedN) },
+      builtN: { algorithm1: fitN(1), algorithm2: fitN(2) },
+      builtNHatSum: { algorithm1: fitNHat(1), algorithm2: fitNHat(2) },
+      ratioN: { algorithm1: ratio(fitN(1), predictedN), algorithm2: ratio(fitN(2), predictedN) },
       ratioNHat: {
-        algorithm1: ratio(fitNHat(0), predictedNHatSum),
-        algorithm2: ratio(fitNHat(1), predictedNHatSum),
+        algorithm1: ratio(fitNHat(1), predictedNHatSum),
+        algorithm2: ratio(fitNHat(2), predictedNHatSum),
       },
     },
     fits,
