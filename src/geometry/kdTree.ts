@@ -10,6 +10,8 @@ const LEAF = 8;
 export class KdTree {
   private readonly perm: Int32Array;
   private readonly split: Uint8Array;
+  private readonly stack = new Int32Array(256);
+  private readonly bound = new Float64Array(128);
 
   /** Builds the tree over `rows` of `x` (row-major, `dim` columns). */
   constructor(
@@ -20,6 +22,14 @@ export class KdTree {
     this.perm = Int32Array.from(rows);
     this.split = new Uint8Array(rows.length);
     this.build(0, rows.length);
+  }
+
+  /** The row nearest() found last (−1 if none). */
+  lastRow = -1;
+
+  /** The tree's rows in tree order (spatially coherent: good for warm-started queries). */
+  get order(): Int32Array {
+    return this.perm;
   }
 
   get size(): number {
@@ -82,34 +92,75 @@ export class KdTree {
 
   /**
    * Smallest squared distance from row `q` of `qx` (a row-major matrix with the tree's `dim`
-   * columns) to a tree row other than `exclude` (Infinity when there is none).
+   * columns) to a tree row other than `exclude` (Infinity when there is none). `hint`, a tree row
+   * near the query (e.g. the answer for a nearby query), only speeds the search up.
    */
-  nearest(qx: Float32Array, q: number, exclude = -1): number {
+  nearest(qx: Float32Array, q: number, exclude = -1, hint = -1): number {
     let best = Infinity;
+    let bestRow = -1;
     const dim = this.dim;
-    const visit = (lo: number, hi: number): void => {
-      if (hi - lo <= LEAF) {
-        for (let i = lo; i < hi; i++) {
-          const r = this.perm[i];
-          if (r === exclude) continue;
-          const s = squaredDistance(qx, q * dim, this.x, r * dim, dim);
-          if (s < best) best = s;
+    const x = this.x;
+    const perm = this.perm;
+    const qo = q * dim;
+    if (hint >= 0 && hint !== exclude) {
+      // A warm start: a nearby query's neighbour bounds the search from the start.
+      best = squaredDistance(qx, qo, x, hint * dim, dim);
+      bestRow = hint;
+    }
+    // An explicit stack of ranges with the squared distance bound of each (no allocation).
+    const stack = this.stack;
+    const bound = this.bound;
+    let top = 0;
+    stack[0] = 0;
+    stack[1] = perm.length;
+    bound[0] = 0;
+    top = 1;
+    while (top > 0) {
+      top--;
+      if (bound[top] > best) continue;
+      let lo = stack[2 * top];
+      let hi = stack[2 * top + 1];
+      // Walk down the near side, pushing the far sides.
+      while (hi - lo > LEAF) {
+        const mid = (lo + hi) >> 1;
+        const r = perm[mid];
+        if (r !== exclude) {
+          const s = squaredDistance(qx, qo, x, r * dim, dim);
+          if (s < best) {
+            best = s;
+            bestRow = r;
+          }
         }
-        return;
+        const axis = this.split[mid];
+        const diff = qx[qo + axis] - x[r * dim + axis];
+        const d2 = diff * diff;
+        if (diff < 0) {
+          if (d2 <= best) {
+            stack[2 * top] = mid + 1;
+            stack[2 * top + 1] = hi;
+            bound[top++] = d2;
+          }
+          hi = mid;
+        } else {
+          if (d2 <= best) {
+            stack[2 * top] = lo;
+            stack[2 * top + 1] = mid;
+            bound[top++] = d2;
+          }
+          lo = mid + 1;
+        }
       }
-      const mid = (lo + hi) >> 1;
-      const r = this.perm[mid];
-      const axis = this.split[mid];
-      if (r !== exclude) {
-        const s = squaredDistance(qx, q * dim, this.x, r * dim, dim);
-        if (s < best) best = s;
+      for (let i = lo; i < hi; i++) {
+        const r = perm[i];
+        if (r === exclude) continue;
+        const s = squaredDistance(qx, qo, x, r * dim, dim);
+        if (s < best) {
+          best = s;
+          bestRow = r;
+        }
       }
-      const diff = qx[q * dim + axis] - this.x[r * dim + axis];
-      const [near0, near1, far0, far1] = diff < 0 ? [lo, mid, mid + 1, hi] : [mid + 1, hi, lo, mid];
-      visit(near0, near1);
-      if (diff * diff <= best) visit(far0, far1);
-    };
-    visit(0, this.perm.length);
+    }
+    this.lastRow = bestRow;
     return best;
   }
 

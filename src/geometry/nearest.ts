@@ -136,16 +136,23 @@ function nearestByTree(ds: Dataset, o: NearestOptions): NearestByClass {
   let best = Infinity;
   let bestPair: [number, number] = [-1, -1];
   const step = Math.max(1, Math.floor(n / 200));
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < K; k++) {
-      const s = trees[k].nearest(features, i, i);
-      nearest2[i * K + k] = s;
-      if (s < best) {
-        best = s;
-        bestPair = [i, -1];
+  // Queries in the tree order of their own class (spatially coherent), each warm-started from the
+  // previous query's answer in the same tree.
+  let done = 0;
+  for (const own of trees) {
+    const hints = new Int32Array(K).fill(-1);
+    for (const i of own.order) {
+      for (let k = 0; k < K; k++) {
+        const s = trees[k].nearest(features, i, i, hints[k]);
+        hints[k] = trees[k].lastRow;
+        nearest2[i * K + k] = s;
+        if (s < best) {
+          best = s;
+          bestPair = [i, -1];
+        }
       }
+      if (++done % step === 0) o.onProgress?.({ stage: "distances", done, total: n });
     }
-    if (i % step === 0) o.onProgress?.({ stage: "distances", done: i, total: n });
   }
   o.onProgress?.({ stage: "distances", done: n, total: n });
   if (bestPair[0] >= 0) {
