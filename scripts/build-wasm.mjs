@@ -176,7 +176,10 @@ async function buildDistances() {
   if (error) throw new Error(`build-wasm: asc failed: ${error.message}\n${stderr.toString()}`);
   const wasm = outputs.get("distances.wasm");
   if (!(wasm instanceof Uint8Array)) throw new Error("build-wasm: asc produced no distances.wasm");
-  const lines = Buffer.from(wasm).toString("base64").match(/.{1,96}/g) ?? [];
+  const lines =
+    Buffer.from(wasm)
+      .toString("base64")
+      .match(/.{1,96}/g) ?? [];
   await mkdir(dirname(DISTANCES_OUT), { recursive: true });
   await writeFile(
     DISTANCES_OUT,
