@@ -294,7 +294,9 @@ export function registerAnalyzeCommands(program: Command): void {
   registerAnalyzeCommand(program);
   program
     .command("analyze-experiment")
-    .description("run analyze over growing data sets (experiments/covering.json): CSV and figures")
+    .description(
+      "run analyze over growing data sets (experiments/analyze/covering.json): CSV and figures",
+    )
     .argument("<experiment.json>")
     .requiredOption("--out <file.csv>", "results CSV (rewritten after every row)")
     .option("--figures <dir>", "write M⁻ and n̂ against N as SVG/PNG here")

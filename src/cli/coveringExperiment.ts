@@ -1,4 +1,4 @@
-// `memonet analyze-experiment experiments/covering.json`: `analyze` over growing data — Two Moons
+// `memonet analyze-experiment experiments/analyze/covering.json`: `analyze` over growing data — Two Moons
 // prefixes of one sample (Fig. 8), MNIST nested subsets (Fig. 9), all of MNIST — written as a CSV
 // row per (case, N, problem) and figures of M⁻ and n̂ against N. Its own small runner (one
 // analysis per row), not the sweep machinery, whose trial is one fit.
