@@ -32,6 +32,8 @@ class Context {
 
   const KernelTable& table() const { return *table_; }
   int threads() const { return pool_.size(); }
+  // Runs fn(0 .. tasks-1) on this context's pool (for self-contained kernels such as distances.h).
+  void Parallel(int tasks, const std::function<void(int)>& fn) { pool_.ParallelFor(tasks, fn); }
 
   // Whether the first layer treats x as sparse: fewer than half of the inputs of the first 256
   // rows non-zero (NaN counts as non-zero). Only decides how rows are grouped, never a result.

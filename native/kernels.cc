@@ -9,6 +9,7 @@
 #include <napi.h>
 
 #include "context.h"
+#include "distances.h"  // geometry: the distance tile kernel (self-contained)
 
 namespace {
 
@@ -62,7 +63,8 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
                         InstanceMethod("maskedBelow", &ContextWrap::MaskedBelow),
                         InstanceMethod("maskedAnyBelow", &ContextWrap::MaskedAnyBelow),
                         InstanceMethod("separation", &ContextWrap::Separation),
-                        InstanceMethod("sampleHyperplanes", &ContextWrap::SampleHyperplanes)});
+                        InstanceMethod("sampleHyperplanes", &ContextWrap::SampleHyperplanes),
+                        InstanceMethod("squaredDistances", &ContextWrap::SquaredDistances)});
   }
 
   // new Context(simd: "auto" | table name, threads: number (0: MEMONET_THREADS or all cores))
@@ -94,6 +96,28 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
   Napi::Value Close(const Napi::CallbackInfo& info) {
     ctx_.reset();
     return info.Env().Undefined();
+  }
+
+  // Geometry (src/geometry/distanceKernel.ts): squaredDistances(a, aRows, b, bRows, dim, out)
+  // fills out[i * bRows + j] = ||a_i - b_j||^2 (native/distances.h), on this context's pool.
+  Napi::Value SquaredDistances(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Context& c = Ctx(env);
+    size_t aLen, bLen, outLen;
+    const float* a = Data<float>(info[0], napi_float32_array, "native.squaredDistances: a must be a Float32Array", &aLen);
+    const int64_t aRows = Int(info[1], "native.squaredDistances: aRows must be a number");
+    const float* b = Data<float>(info[2], napi_float32_array, "native.squaredDistances: b must be a Float32Array", &bLen);
+    const int64_t bRows = Int(info[3], "native.squaredDistances: bRows must be a number");
+    const int64_t dim = Int(info[4], "native.squaredDistances: dim must be a number");
+    double* out = Data<double>(info[5], napi_float64_array, "native.squaredDistances: out must be a Float64Array", &outLen);
+    if (dim < 1 || aRows < 0 || bRows < 0 || aLen < static_cast<size_t>(aRows * dim) ||
+        bLen < static_cast<size_t>(bRows * dim) || outLen < static_cast<size_t>(aRows * bRows)) {
+      RangeError(env, "native.squaredDistances: arrays too short");
+    }
+    memonet_distances::SquaredDistances(
+        a, static_cast<int>(aRows), b, static_cast<int>(bRows), static_cast<int>(dim), out,
+        [&c](int tasks, const std::function<void(int)>& fn) { c.Parallel(tasks, fn); });
+    return Napi::Number::New(env, 0);
   }
 
   // firstLayer({x, rows, dim, weights, width, bias, bits?, wordsPerRow?, values?, rowOffset})

@@ -25,6 +25,7 @@ import {
 import { backendOption } from "./backendOption.js";
 import { runDemo } from "./demo.js";
 import { registerCompareCommand } from "./compareCommand.js";
+import { registerAnalyzeCommands } from "./analyzeCommand.js";
 import { registerExperimentCommands } from "./experimentCommands.js";
 import { registerMemorizeCommands } from "./memorizeCommands.js";
 import { configureProgram, runProgram } from "./boundary.js";
@@ -296,6 +297,7 @@ function buildProgram(): Command {
   registerExperimentCommands(program);
   registerMemorizeCommands(program);
   registerCompareCommand(program);
+  registerAnalyzeCommands(program);
   return program;
 }
 

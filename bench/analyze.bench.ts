@@ -1,0 +1,86 @@
+// Benchmark of `memonet analyze` against the issue's targets (opt-in: npm run bench:analyze):
+//   MNIST 1 vs 9 (14 835 points), complete analysis with both fits   < 20 s
+//   Two Moons, 10^6 points (k-d tree), analysis                      < 60 s
+//   MNIST, all 10 classes (70 000 points, ten one-vs-rest problems)  < 600 s (--mnist10)
+// Wall-clock seconds of each stage and CPU seconds of the process. Usage:
+//   node dist/bench/analyze.bench.js [--case mnist-1v9|moons-1e6|mnist-10] [--backend native|wasm]
+
+import "../src/node/nativeDistances.js";
+import { loadTrainingData } from "../src/cli/dataOptions.js";
+import { makeMoons } from "../src/data/generators.js";
+import { normalizeRadius } from "../src/data/preprocess.js";
+import type { Dataset } from "../src/data/dataset.js";
+import { analyzeDataset, getDistanceKernel } from "../src/geometry/index.js";
+import { getKernels, type BackendChoice } from "../src/kernels/index.js";
+import "../src/node/nativeKernels.js";
+import { currentCommit } from "./util.js";
+
+interface Case {
+  readonly name: string;
+  readonly targetSeconds: number;
+  readonly fit: boolean;
+  readonly load: () => Promise<Dataset>;
+}
+
+const mnist = (classes?: string) => async () =>
+  (
+    await loadTrainingData({
+      data: "mnist",
+      split: "all",
+      noise: 0.05,
+      distance: 0.1,
+      normalize: true,
+      ...(classes !== undefined ? { classes } : {}),
+    })
+  ).dataset;
+
+const CASES: readonly Case[] = [
+  { name: "mnist-1v9", targetSeconds: 20, fit: true, load: mnist("1,9") },
+  {
+    name: "moons-1e6",
+    targetSeconds: 60,
+    fit: false,
+    load: async () => normalizeRadius(makeMoons(1_000_000, 0.05, 0)),
+  },
+  { name: "mnist-10", targetSeconds: 600, fit: false, load: mnist() },
+];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const only = arg("--case");
+  const backend = (arg("--backend") ?? "auto") as BackendChoice;
+  const cases = CASES.filter((c) => (only === undefined ? c.name !== "mnist-10" : c.name === only));
+  console.log(
+    `analyze benchmark, commit ${currentCommit()}, distance kernel ${getDistanceKernel(backend).name}`,
+  );
+  for (const c of cases) {
+    const ds = await c.load();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = analyzeDataset(ds, {
+      kernel: getDistanceKernel(backend),
+      lambda: 1,
+      check: false,
+      ...(c.fit ? { fit: { kernels: getKernels(backend), n: 1000 } } : {}),
+      ...(c.fit
+        ? {}
+        : { problems: ds.classNames.length === 2 ? [0] : ds.classNames.map((_, k) => k) }),
+    });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const stages = Object.entries(r.seconds)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(", ");
+    console.log(
+      `${c.name}: ${ds.size} points, ${wall.toFixed(1)} s wall (target < ${c.targetSeconds} s: ` +
+        `${wall < c.targetSeconds ? "met" : "MISSED"}), ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU; ` +
+        `stages ${stages}; M⁻ ${r.problems.map((p) => p.negative.m).join("/")}`,
+    );
+  }
+}
+
+await main();

@@ -1,0 +1,10 @@
+// The geometry of a data set as the theory of Dirksen–Finke–Genzel sees it (browser-safe).
+
+export * from "./analyze.js";
+export * from "./covering.js";
+export * from "./distanceBackends.js";
+export * from "./distanceKernel.js";
+export { KdTree } from "./kdTree.js";
+export * from "./meanWidth.js";
+export * from "./nearest.js";
+export * from "./theory.js";

@@ -1,0 +1,338 @@
+// The geometry module (`memonet analyze`): coverings with known M⁻, M⁺, δ; Proposition 13's lower
+// bound; Monte-Carlo mean widths against closed forms; the distance kernel identical on every
+// backend; bad input.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DataError, makeDataset, type Dataset } from "../src/data/dataset.js";
+import { makeMoons, makeParallelLines } from "../src/data/generators.js";
+import { normalizeRadius } from "../src/data/preprocess.js";
+import {
+  analyzeDataset,
+  availableDistanceBackends,
+  getDistanceKernel,
+  meanWidthOfPoints,
+  nearestByClass,
+  referenceDistanceKernel,
+  type AnalysisReport,
+} from "../src/geometry/index.js";
+import { OptionError } from "../src/interpolation/params.js";
+import { referenceKernels } from "../src/kernels/reference.js";
+import "../src/node/nativeDistances.js";
+import { Rng } from "../src/random/rng.js";
+
+const kernel = referenceDistanceKernel;
+
+function dataset(name: string, rows: number[][], labels: number[]): Dataset {
+  return makeDataset(
+    name,
+    Float32Array.from(rows.flat()),
+    rows[0].length,
+    Int32Array.from(labels),
+    ["a", "b"],
+  );
+}
+
+/** Every covering of the report passed the brute-force check of coverage and (1). */
+function assertChecked(r: AnalysisReport): void {
+  for (const p of r.problems) {
+    for (const side of [p.negative, p.positive]) {
+      assert.equal(side.covers, true, `${r.data}: class ${side.className} not covered`);
+      assert.equal(side.condition1, true, `${r.data}: class ${side.className} violates (1)`);
+      assert.equal(side.centers.length, side.m);
+      assert.equal(side.sizes.reduce((a, b) => a + b, 0) >= side.points, true);
+    }
+  }
+}
+
+test("two well-separated clusters: M⁻ = M⁺ = 1 and δ = the distance of the centers (2-D tree and 5-D kernel)", () => {
+  for (const dim of [2, 5]) {
+    const at = (x: number, y: number) => [x, y, ...new Array<number>(dim - 2).fill(0)];
+    const ds = dataset(
+      `clusters-${dim}`,
+      [at(-1, 0), at(-1, 0.01), at(-0.99, 0), at(1, 0), at(1, 0.01), at(0.99, 0.01)],
+      [0, 0, 0, 1, 1, 1],
+    );
+    const r = analyzeDataset(ds, { kernel, lambda: 1 });
+    assert.equal(r.basic.method, dim === 2 ? "k-d tree" : "kernel:reference");
+    for (const p of r.problems) {
+      assert.equal(p.negative.m, 1);
+      assert.equal(p.positive.m, 1);
+      // Farthest-first picks (−1, 0) and (1, 0.01): δ = √(4 + 10⁻⁴).
+      assert.ok(Math.abs(p.delta - Math.sqrt(4.0001)) < 1e-6, `δ = ${p.delta}`);
+    }
+    assertChecked(r);
+  }
+});
+
+test("parallel lines (Sec. 4.6): one component per point, δ = the smallest distance between the classes", () => {
+  const ds = normalizeRadius(makeParallelLines(20, 0.1));
+  const r = analyzeDataset(ds, { kernel, lambda: 1 });
+  for (const p of r.problems) {
+    assert.equal(p.negative.m, p.negative.points);
+    assert.equal(p.positive.m, p.positive.points);
+    assert.ok(p.negative.sizes.every((s) => s === 1));
+    // δ comes from the kernel (norms − 2·dot), the tree uses Σ(a−b)²: equal up to rounding.
+    assert.ok(Math.abs(p.delta - r.basic.minCrossDistance) < 1e-12);
+    assert.equal(p.omega, 0); // singleton components have mean width 0
+  }
+  assertChecked(r);
+});
+
+test("Proposition 13: alternating points need a neuron per X⁻ point (built n̂ >= M⁻ = N⁻)", () => {
+  const M = 6;
+  const rows = Array.from({ length: 2 * M - 1 }, (_, i) => [i / (2 * M - 2)]);
+  const ds = dataset(
+    "alternating",
+    rows,
+    rows.map((_, i) => i % 2),
+  );
+  const r = analyzeDataset(ds, { kernel, lambda: 1, fit: { kernels: referenceKernels, n: 200 } });
+  assert.equal(r.problems.length, 1);
+  const p = r.problems[0];
+  assert.equal(p.negative.m, p.negative.points);
+  assert.equal(p.positive.m, p.positive.points);
+  assert.ok(
+    p.built.algorithm1 !== null && p.built.algorithm1 >= p.negative.m,
+    `n̂ = ${p.built.algorithm1}`,
+  );
+  assert.equal(r.fits[0].interpolates, true);
+  assertChecked(r);
+});
+
+test("coverings of moons and of 3-class Gaussian data satisfy coverage and (1); both greedy orders reported", () => {
+  const moons = normalizeRadius(makeMoons(600, 0.1, 3));
+  const rng = new Rng(9);
+  const features = new Float32Array(300 * 8);
+  const labels = new Int32Array(300);
+  for (let i = 0; i < 300; i++) {
+    labels[i] = i % 3;
+    for (let k = 0; k < 8; k++)
+      features[i * 8 + k] = rng.normal() * 0.3 + (k === labels[i] ? 1 : 0);
+  }
+  const gauss = normalizeRadius(makeDataset("gauss3", features, 8, labels, ["x", "y", "z"]));
+  for (const ds of [moons, gauss]) {
+    for (const constant of [0.5, 1, 2]) {
+      const r = analyzeDataset(ds, { kernel, constant, lambda: 1.5 });
+      assert.equal(r.problems.length, ds.classNames.length);
+      for (const p of r.problems) {
+        assert.deepEqual(Object.keys(p.negative.mByOrder).sort(), ["farthest-first", "random"]);
+        assert.equal(p.negative.m, Math.min(...Object.values(p.negative.mByOrder)));
+        assert.ok(
+          p.predicted.n > 0 &&
+            p.predicted.nLow <= p.predicted.n &&
+            p.predicted.n <= p.predicted.nHigh,
+        );
+      }
+      assertChecked(r);
+    }
+  }
+});
+
+test("the k-d tree and the blocked kernel find the same nearest distances", () => {
+  const ds = normalizeRadius(makeMoons(700, 0.1, 1));
+  const tree = nearestByClass(ds, { kernel });
+  const dense = nearestByClass(ds, { kernel, treeMaxDim: 0, block: 64 });
+  assert.equal(tree.method, "k-d tree");
+  for (let i = 0; i < tree.nearest2.length; i++) {
+    assert.ok(
+      Math.abs(tree.nearest2[i] - dense.nearest2[i]) <= 1e-12 * (1 + tree.nearest2[i]),
+      `entry ${i}`,
+    );
+  }
+  assert.ok(Math.abs(tree.minDistance - dense.minDistance) < 1e-9);
+  assert.ok(Math.abs(tree.minAngle - dense.minAngle) < 1e-6);
+});
+
+test("the distance tile kernel gives identical bits on every backend", () => {
+  const backends = availableDistanceBackends();
+  assert.ok(backends.includes("wasm"), "the wasm distance kernel must load");
+  const rng = new Rng(4);
+  const shapes: [number, number, number, number][] = [
+    [1, 1, 1, 0],
+    [3, 5, 2, 0],
+    [7, 13, 17, 0.6],
+    [33, 70, 784, 0.8],
+    [9, 8, 64, 1],
+  ];
+  for (const [ar, br, dim, zeros] of shapes) {
+    const a = new Float32Array(ar * dim);
+    const b = new Float32Array(br * dim);
+    for (const x of [a, b])
+      for (let i = 0; i < x.length; i++) x[i] = rng.uniform() < zeros ? 0 : rng.normal();
+    b.set(a.subarray(0, Math.min(a.length, b.length))); // identical rows: distance exactly 0
+    const expected = new Float64Array(ar * br);
+    referenceDistanceKernel.squaredDistances(a, ar, b, br, dim, expected);
+    assert.equal(expected[0], 0);
+    for (const name of backends) {
+      const out = new Float64Array(ar * br).fill(NaN);
+      getDistanceKernel(name).squaredDistances(a, ar, b, br, dim, out);
+      for (let q = 0; q < out.length; q++) {
+        assert.ok(
+          Object.is(out[q], expected[q]),
+          `${name}, ${ar}×${br}×${dim}, entry ${q}: ${out[q]} vs ${expected[q]}`,
+        );
+      }
+    }
+  }
+  assert.throws(
+    () =>
+      referenceDistanceKernel.squaredDistances(
+        new Float32Array(3),
+        2,
+        new Float32Array(2),
+        1,
+        2,
+        new Float64Array(2),
+      ),
+    /reference\.squaredDistances: a has 3 values/,
+  );
+});
+
+/** E max_i |g_i| for g ~ N(0, I_d): ∫₀^∞ 1 − (2Φ(t) − 1)^d dt, by the trapezoid rule. */
+function expectedMaxAbs(d: number): number {
+  const erf = (x: number) => {
+    // Abramowitz–Stegun 7.1.26 (error < 1.5e-7).
+    const t = 1 / (1 + 0.3275911 * x);
+    const y =
+      1 -
+      ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+        t *
+        Math.exp(-x * x);
+    return y;
+  };
+  let sum = 0;
+  const h = 1e-3;
+  for (let t = 0; t < 10; t += h) {
+    const f = (u: number) => 1 - erf(u / Math.SQRT2) ** d;
+    sum += ((f(t) + f(t + h)) / 2) * h;
+  }
+  return sum;
+}
+
+test("Monte-Carlo mean widths: a segment, a disc and a 1-sparse set against closed forms, within the CI", () => {
+  const segment = meanWidthOfPoints(Float64Array.from([1, 0, 0, -1, 0, 0]), 3, 4000, 1);
+  const disc = meanWidthOfPoints(
+    Float64Array.from({ length: 2 * 4096 }, (_, i) =>
+      (i % 2 === 0 ? Math.cos : Math.sin)((2 * Math.PI * (i >> 1)) / 4096),
+    ),
+    2,
+    4000,
+    2,
+  );
+  const d = 10;
+  const sparse = meanWidthOfPoints(
+    Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0)),
+    d,
+    4000,
+    3,
+  );
+  const cases: [string, typeof segment, number][] = [
+    ["segment [−e₁, e₁]: √(2/π)", segment, Math.sqrt(2 / Math.PI)],
+    ["unit disc: √(π/2)", disc, Math.sqrt(Math.PI / 2)],
+    ["{e₁, …, e₁₀}: E max|g_i|", sparse, expectedMaxAbs(d)],
+  ];
+  for (const [what, est, exact] of cases) {
+    assert.ok(
+      est.low <= exact && exact <= est.high,
+      `${what}: ${exact} not in [${est.low}, ${est.high}]`,
+    );
+    assert.ok(est.high - est.low < 0.1 * exact, `${what}: interval too wide`);
+  }
+  // Centering: the width of A − c, not of A.
+  const shifted = meanWidthOfPoints(Float64Array.from([6, 5, 4, 5]), 2, 500, 1, { center: [5, 5] });
+  const plain = meanWidthOfPoints(Float64Array.from([1, 0, -1, 0]), 2, 500, 1);
+  assert.equal(shifted.estimate, plain.estimate);
+});
+
+test("bad input: one class, a point in both classes, c <= 0, λ <= 0, η outside (0, 1)", () => {
+  const one = makeDataset("one", Float32Array.from([0, 1, 1, 0]), 2, Int32Array.from([0, 0]), [
+    "a",
+  ]);
+  assert.throws(
+    () => analyzeDataset(one, { kernel }),
+    (e) => e instanceof DataError && /at least 2 classes/.test(e.message),
+  );
+  const dup = dataset(
+    "dup",
+    [
+      [0, 1],
+      [0.5, 0.5],
+      [0, 1],
+    ],
+    [0, 1, 1],
+  );
+  assert.throws(
+    () => analyzeDataset(dup, { kernel }),
+    (e) => e instanceof DataError && /points 0 and 2/.test(e.message),
+  );
+  const ok = dataset(
+    "ok",
+    [
+      [0, 1],
+      [1, 0],
+    ],
+    [0, 1],
+  );
+  for (const [opts, pattern] of [
+    [{ constant: 0 }, /'constant'.*> 0; got 0/],
+    [{ constant: -1 }, /'constant'/],
+    [{ lambda: 0 }, /'lambda'.*> 0; got 0/],
+    [{ eta: 1 }, /'eta'/],
+  ] as const) {
+    assert.throws(
+      () => analyzeDataset(ok, { kernel, ...opts }),
+      (e) => e instanceof OptionError && pattern.test(e.message),
+    );
+  }
+});
+
+const bin = fileURLToPath(new URL("../../bin/memonet.js", import.meta.url));
+
+test("memonet analyze: JSON report file, figure, and one-line errors", () => {
+  const dir = mkdtempSync(join(tmpdir(), "memonet-analyze-"));
+  const out = join(dir, "report.json");
+  const r = spawnSync(
+    process.execPath,
+    [
+      bin,
+      "analyze",
+      "--data",
+      "moons",
+      "--size",
+      "300",
+      "--n",
+      "200",
+      "--out",
+      out,
+      "--figure",
+      dir,
+      "--no-progress",
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /M⁻/);
+  const report = JSON.parse(readFileSync(out, "utf8")) as AnalysisReport;
+  assert.equal(report.problems.length, 1);
+  assert.equal(report.problems[0].negative.covers, true);
+  assert.equal(report.fits.length, 2);
+  assert.ok(existsSync(join(dir, "covering.svg")) && existsSync(join(dir, "covering.png")));
+  const bad = join(dir, "bad.json");
+  const e = spawnSync(
+    process.execPath,
+    [bin, "analyze", "--data", "moons", "--size", "100", "--lambda", "0", "--out", bad],
+    { encoding: "utf8" },
+  );
+  assert.equal(e.status, 1);
+  assert.match(
+    e.stderr,
+    /^memonet: error: the 'lambda' option of analyze must be a number > 0; got 0 instead\n$/,
+  );
+  assert.equal(existsSync(bad), false);
+});
