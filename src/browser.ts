@@ -25,6 +25,8 @@ export {
   type ModelStats,
   type OutputMode,
   type Preprocessing,
+  SELECTION_STRATEGIES,
+  type SelectionStrategy,
 } from "./interpolation/model.js";
 export {
   DEFAULT_N_MIN,

@@ -106,6 +106,24 @@ describe("playground in Chromium", { skip: SKIP_BROWSER }, () => {
   const MOONS =
     "?preset=moons&N=300&noise=0.1&dataSeed=2&alg=2&n=60&lambda=0.5&act=threshold&seed=7";
 
+  test("the selection control fits with the chosen strategy, as the Node library does", async () => {
+    const { page, errors } = await open(MOONS + "&sel=greedy%2Bprune");
+    await waitForFits(page, 1);
+    assert.equal(await page.locator("#selection").inputValue(), "greedy+prune");
+    const node = nodeMoonsModel(300, 0.1, 2, {
+      algorithm: 2,
+      n: 60,
+      lambda: 0.5,
+      seed: 7,
+      selection: "greedy+prune",
+    });
+    const random = nodeMoonsModel(300, 0.1, 2, { algorithm: 2, n: 60, lambda: 0.5, seed: 7 });
+    assert.ok(modelStats(node).secondLayerWidth <= modelStats(random).secondLayerWidth);
+    assert.equal(await stat(page, "second-widths"), modelStats(node).secondLayerWidths.join(", "));
+    assert.match(page.url(), /sel=greedy%2Bprune/);
+    await done(page, errors);
+  });
+
   test("a preset fit reports the Node library's widths; the model file equals the CLI's", async () => {
     const { page, errors } = await open(MOONS);
     await waitForFits(page, 1);

@@ -240,6 +240,11 @@ function selectGreedy(problem: SelectionProblem, prune: boolean): SelectionResul
   const universe = negativeRows.length;
   let chosen = greedyCover(covers, universe);
   if (prune) chosen = reverseDelete(covers, chosen, universe);
+  // Greedy set cover is only an approximation: the paper's random-order cover is a cover of the
+  // same instance (its neurons are candidates' neurons too) and is kept when it is smaller, so
+  // "greedy" is never wider than "random" on the same first layer.
+  const random = selectSecondLayer(problem);
+  if (random.layer.width < chosen.length) return { ...random, candidatesTried: universe };
   const masks = new Uint32Array(chosen.length * wordsPerRow);
   chosen.forEach((slot, k) =>
     scores.zeroMask(negativeRows[slot], masks.subarray(k * wordsPerRow, (k + 1) * wordsPerRow)),

@@ -2,7 +2,13 @@
 // exact construction. State shared in the URL; downloads of the model, CSV, PNG and SVG.
 
 import "./style.css";
-import { type InterpolationModel, modelStats, modelToJson } from "../../src/browser.js";
+import {
+  type InterpolationModel,
+  modelStats,
+  modelToJson,
+  SELECTION_STRATEGIES,
+  type SelectionStrategy,
+} from "../../src/browser.js";
 import { MEMORIZE_MAX_POINTS } from "./exact.js";
 import { download, pointsFromCsv, pointsToCsv } from "./files.js";
 import { makePreset, PRESET_INFO, PRESETS, type PresetName } from "./presets.js";
@@ -51,6 +57,7 @@ const ui = {
   lambda: $<HTMLInputElement>("lambda"),
   lambdaValue: $<HTMLOutputElement>("lambda-value"),
   activation: $<HTMLSelectElement>("activation"),
+  selection: $<HTMLSelectElement>("selection"),
   seed: $<HTMLInputElement>("seed"),
   auto: $<HTMLInputElement>("auto"),
   fit: $<HTMLButtonElement>("fit"),
@@ -216,6 +223,9 @@ function knobsFromControls(): FitKnobs {
     lambda: Number(ui.lambda.value),
     activation: ui.activation.value === "relu" ? "relu" : "threshold",
     seed: integer(ui.seed, 0),
+    selection: (SELECTION_STRATEGIES as readonly string[]).includes(ui.selection.value)
+      ? (ui.selection.value as SelectionStrategy)
+      : "random",
   };
 }
 
@@ -241,6 +251,7 @@ function writeControls(s: PageState): void {
   ui.lambda.value = String(s.knobs.lambda);
   ui.activation.value = s.knobs.activation;
   ui.seed.value = String(s.knobs.seed);
+  ui.selection.value = s.knobs.selection;
   ui.nValue.textContent = String(s.knobs.n);
   ui.lambdaValue.textContent = Number(s.knobs.lambda).toFixed(2);
 }
@@ -258,7 +269,7 @@ function cliLine(s: PageState): string {
   const k = s.knobs;
   const fit =
     `--algorithm ${k.algorithm} --n ${k.n} --lambda ${k.lambda} --activation ${k.activation} ` +
-    `--seed ${k.seed} --out model.json`;
+    `--seed ${k.seed}${k.selection === "random" ? "" : ` --selection ${k.selection}`} --out model.json`;
   if (s.preset === "moons") {
     return `memonet fit --data moons --size ${s.size} --noise ${s.noise} --data-seed ${s.dataSeed} ${fit}`;
   }
@@ -634,7 +645,7 @@ for (const el of [ui.size, ui.noise, ui.dataSeed]) {
   });
 }
 for (const el of [ui.n, ui.lambda]) el.addEventListener("input", () => changed(true));
-for (const el of [ui.algorithm, ui.activation, ui.seed])
+for (const el of [ui.algorithm, ui.activation, ui.seed, ui.selection])
   el.addEventListener("change", () => changed(true));
 for (const el of [ui.showHyperplanes, ui.showRegions, ui.showBoundary])
   el.addEventListener("change", redraw);

@@ -1,6 +1,6 @@
 // Messages between the page and its fit worker (structured-cloneable plain data).
 
-import type { Activation, InterpolationModel } from "../../src/browser.js";
+import type { Activation, InterpolationModel, SelectionStrategy } from "../../src/browser.js";
 
 /** Points as the page holds them: raw coordinates (d = 2), labels, class names. */
 export interface PointsMessage {
@@ -17,6 +17,8 @@ export interface FitKnobs {
   readonly lambda: number;
   readonly activation: Activation;
   readonly seed: number;
+  /** Second-layer selection strategy (random: the paper's; greedy set cover; pruned). */
+  readonly selection: SelectionStrategy;
 }
 
 /** A grid of cell centres over the view: cols × rows cells covering [x0, x1] × [y0, y1]. */

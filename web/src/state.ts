@@ -1,5 +1,6 @@
 // Shareable page state in the URL query: data preset and its knobs, fit parameters and seed.
 
+import { SELECTION_STRATEGIES, type SelectionStrategy } from "../../src/browser.js";
 import { PRESET_INFO, PRESETS, type PresetName } from "./presets.js";
 import type { FitKnobs } from "./protocol.js";
 
@@ -17,7 +18,7 @@ export const DEFAULT_STATE: PageState = {
   size: PRESET_INFO.moons.size,
   noise: PRESET_INFO.moons.noise,
   dataSeed: 0,
-  knobs: { algorithm: 2, n: 100, lambda: 1, activation: "threshold", seed: 0 },
+  knobs: { algorithm: 2, n: 100, lambda: 1, activation: "threshold", seed: 0, selection: "random" },
 };
 
 /** A finite number from the query, or the fallback. */
@@ -40,6 +41,10 @@ export function parseState(search: string): PageState {
   const d = DEFAULT_STATE.knobs;
   const algorithm = p.get("alg") === "1" ? 1 : 2;
   const activation = p.get("act") === "relu" ? "relu" : "threshold";
+  const selText = p.get("sel") ?? "random";
+  const selection = (SELECTION_STRATEGIES as readonly string[]).includes(selText)
+    ? (selText as SelectionStrategy)
+    : "random";
   return {
     preset,
     size: Math.max(1, num(p, "N", info.size, true)),
@@ -51,6 +56,7 @@ export function parseState(search: string): PageState {
       lambda: num(p, "lambda", d.lambda),
       activation,
       seed: num(p, "seed", d.seed, true),
+      selection,
     },
   };
 }
@@ -69,5 +75,6 @@ export function formatState(s: PageState): string {
   p.set("lambda", String(s.knobs.lambda));
   p.set("act", s.knobs.activation);
   p.set("seed", String(s.knobs.seed));
+  if (s.knobs.selection !== "random") p.set("sel", s.knobs.selection);
   return `?${p.toString()}`;
 }
