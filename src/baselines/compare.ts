@@ -3,10 +3,11 @@
 // depth, weight precision, build time, training and test accuracy, whether interpolation is
 // guaranteed by the construction).
 
-import { DataError, type Dataset } from "../data/dataset.js";
+import type { Dataset } from "../data/dataset.js";
 import { InterpolatingNetwork } from "../interpolation/estimator.js";
 import { modelStats } from "../interpolation/model.js";
 import { OptionError } from "../errors.js";
+import { alignLabels, atMost, checkParam, integerAtLeast } from "../validation.js";
 import type { Kernels } from "../kernels/types.js";
 import { toNumber } from "../memorization/dyadic.js";
 import { compileExact, ExactRunner, inputExponentsOf } from "../memorization/exactEval.js";
@@ -96,16 +97,20 @@ export async function compareMethods(
       );
     }
   }
-  const seeds = options.seeds ?? 1;
-  if (!Number.isSafeInteger(seeds) || seeds < 1 || seeds > 1000) {
-    throw new OptionError(`seeds must be an integer in 1..1000, got ${seeds}`);
-  }
+  const seeds = checkParam(options.seeds ?? 1, "seeds", [integerAtLeast(1), atMost(1000)]);
   if (test !== null && test.dim !== train.dim) {
     throw new OptionError(
       `the test data have dimension ${test.dim}, the training data ${train.dim}`,
     );
   }
-  const aligned = test === null ? null : alignClasses(train, test);
+  const aligned =
+    test === null
+      ? null
+      : {
+          ...test,
+          classNames: train.classNames,
+          labels: alignLabels(test, train.classNames, "the training data"),
+        };
   const rows: CompareRow[] = [];
   for (const method of methods) {
     for (let seed = 0; seed < seeds; seed++) {
@@ -272,26 +277,4 @@ function scoreReluClassifier(net: ReluNetwork, ds: Dataset): number {
     if (k === ds.labels[i] + 1) correct++;
   }
   return ds.size === 0 ? 0 : correct / ds.size;
-}
-
-/** `test` with its labels renumbered to `train`'s class order (by class name). */
-function alignClasses(train: Dataset, test: Dataset): Dataset {
-  const map = test.classNames.map((name) => {
-    const k = train.classNames.indexOf(name);
-    if (k < 0) {
-      throw new DataError(
-        `${test.name}: class ${JSON.stringify(name)} does not occur in the training data ` +
-          `(${train.classNames.join(", ")})`,
-      );
-    }
-    return k;
-  });
-  if (map.every((k, i) => k === i) && test.classNames.length === train.classNames.length) {
-    return test;
-  }
-  return {
-    ...test,
-    classNames: train.classNames,
-    labels: Int32Array.from(test.labels, (y) => map[y]),
-  };
 }

@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DataError, type Dataset } from "../data/dataset.js";
 import { OptionError } from "../errors.js";
+import { checkParam, type Constraint, integerAtLeast, numberAbove } from "../validation.js";
 import { Rng } from "../random/rng.js";
 
 /** Options of the width search. */
@@ -81,23 +82,16 @@ type Resolved = Required<Omit<SgdOptions, "onEpoch">> & Pick<SgdOptions, "onEpoc
 
 function resolve(o: SgdOptions): Resolved {
   const r = { ...DEFAULTS, ...o };
-  const positiveInt = (key: keyof typeof DEFAULTS, min: number) => {
-    const v = r[key];
-    if (!Number.isSafeInteger(v) || v < min) {
-      throw new OptionError(`sgd: ${key} must be an integer >= ${min}, got ${v}`);
-    }
-  };
-  positiveInt("seed", 0);
-  positiveInt("maxEpochs", 1);
-  positiveInt("startWidth", 1);
-  positiveInt("maxWidth", 1);
-  positiveInt("bisectionSteps", 0);
-  positiveInt("batchSize", 1);
+  const check = (key: keyof typeof DEFAULTS, c: Constraint<number>) =>
+    checkParam(r[key], `sgd: ${key}`, c);
+  check("seed", integerAtLeast(0));
+  for (const key of ["maxEpochs", "startWidth", "maxWidth", "batchSize"] as const) {
+    check(key, integerAtLeast(1));
+  }
+  check("bisectionSteps", integerAtLeast(0));
+  check("learningRate", numberAbove(0));
   if (r.maxWidth < r.startWidth) {
     throw new OptionError(`sgd: maxWidth ${r.maxWidth} is below startWidth ${r.startWidth}`);
-  }
-  if (!(r.learningRate > 0 && Number.isFinite(r.learningRate))) {
-    throw new OptionError(`sgd: learningRate must be a positive number, got ${r.learningRate}`);
   }
   return r;
 }

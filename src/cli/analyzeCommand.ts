@@ -1,9 +1,10 @@
 // `memonet analyze`: the quantities of Theorem 11 measured on the user's data (src/geometry/),
 // beside the widths Algorithm 1 and Algorithm 2 actually build.
 
+import { backendOption } from "./backendOption.js";
 import { boundaryData } from "../experiments/boundary.js";
 import cliProgress from "cli-progress";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import "../node/nativeDistances.js";
 import type { Dataset } from "../data/dataset.js";
 import { DataError } from "../data/dataset.js";
@@ -277,11 +278,7 @@ export function registerAnalyzeCommand(program: Command): void {
     )
     .option("--no-fit", "do not fit Algorithm 1 and 2")
     .option("--check", "brute-force check of coverage and (1) even for N > 5000")
-    .addOption(
-      new Option("--backend <name>", "kernel backend")
-        .choices(["auto", "native", "wasm", "reference"])
-        .default("auto"),
-    )
+    .addOption(backendOption())
     .option("--json", "print the report as JSON")
     .option("--out <report.json>", "write the report as JSON to this file")
     .option(
@@ -305,11 +302,7 @@ export function registerAnalyzeCommands(program: Command): void {
     .option("--figures <dir>", "write M⁻ and n̂ against N as SVG/PNG here")
     .option("--quick", "the smaller sizes of each case")
     .option("--no-fit", "do not fit Algorithm 2 (no built n̂)")
-    .addOption(
-      new Option("--backend <name>", "kernel backend")
-        .choices(["auto", "native", "wasm", "reference"])
-        .default("auto"),
-    )
+    .addOption(backendOption())
     .action(
       (
         path: string,

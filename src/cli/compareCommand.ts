@@ -8,8 +8,9 @@ import {
   compareMethods,
 } from "../baselines/compare.js";
 import type { Dataset } from "../data/dataset.js";
+import { isImageKind } from "../data/spec.js";
 import { getKernels, type BackendChoice } from "../kernels/index.js";
-import { writeFileAtomic } from "../node/modelStore.js";
+import { writeFileAtomic } from "../node/files.js";
 import { useTfjsWasm } from "../node/tfjs.js";
 import { compareFigure } from "../plots/compareFigure.js";
 import { writeFigure } from "../plots/render.js";
@@ -19,6 +20,7 @@ import {
   loadEvaluationData,
   loadTrainingData,
 } from "./dataOptions.js";
+import { backendOption } from "./backendOption.js";
 import { formatCount, formatSeconds, formatTable } from "./format.js";
 import { integerAtLeast, numberAtLeast } from "./parse.js";
 
@@ -133,8 +135,7 @@ async function loadTest(
   o: CompareCommandOptions,
   pre: Awaited<ReturnType<typeof loadTrainingData>>["preprocessing"],
 ): Promise<Dataset | null> {
-  const images = o.data === "mnist" || o.data === "fashion-mnist" || o.data === "cifar10";
-  if (!o.test || !images || o.split !== "train") return null;
+  if (!o.test || !isImageKind(o.data) || o.split !== "train") return null;
   // The whole test split (a --size subset applies to the training data only).
   return loadEvaluationData({ ...o, size: undefined, split: "test" }, pre);
 }
@@ -216,11 +217,7 @@ export function registerCompareCommand(program: Command): void {
     .option("--epochs <k>", "sgd: epoch budget per width", integerAtLeast(1), 100)
     .option("--max-sgd-width <w>", "sgd: largest hidden width tried", integerAtLeast(1), 1024)
     .option("--no-test", "do not score on the test split (image data fitted on --split train)")
-    .addOption(
-      new Option("--backend <name>", "dfg kernel backend")
-        .choices(["auto", "native", "wasm", "reference"])
-        .default("auto"),
-    )
+    .addOption(backendOption("dfg kernel backend"))
     .option("--json", "print JSON")
     .option("--out <table.csv>", "write the table as CSV (atomically)")
     .option("--figure <dir>", "write compare.svg and compare.png to this directory")
