@@ -8,7 +8,7 @@ export default tseslint.config(
       "dist/",
       "web/dist/",
       "node_modules/",
-      "assembly/",
+      "src/backends/wasm/assembly/",
       "src/backends/wasm/*.generated.ts",
       "coverage/",
     ],

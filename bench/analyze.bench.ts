@@ -5,14 +5,14 @@
 // Wall-clock seconds of each stage and CPU seconds of the process. Usage:
 //   node dist/bench/analyze.bench.js [--case mnist-1v9|moons-1e6|mnist-10] [--backend native|wasm]
 
-import "../src/node/nativeDistances.js";
+import "../src/backends/native/distances.js";
 import { loadTrainingData } from "../src/cli/dataOptions.js";
 import { makeMoons } from "../src/data/generators.js";
 import { normalizeRadius } from "../src/data/preprocess.js";
 import type { Dataset } from "../src/data/dataset.js";
 import { analyzeDataset, getDistanceKernel } from "../src/geometry/index.js";
-import { getKernels, type BackendChoice } from "../src/kernels/index.js";
-import "../src/node/nativeKernels.js";
+import { getKernels, type BackendChoice } from "../src/ops/index.js";
+import "../src/backends/native/index.js";
 import { currentCommit } from "./util.js";
 
 interface Case {

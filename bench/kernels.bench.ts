@@ -6,12 +6,12 @@
 
 import { readFileSync } from "node:fs";
 
-import { getKernels } from "../src/kernels/index.js";
-import { referenceKernels } from "../src/kernels/reference.js";
-import type { BitMatrix, DenseLayerT, Kernels } from "../src/kernels/types.js";
-import { wordsPerRowFor } from "../src/kernels/types.js";
+import { getKernels } from "../src/ops/index.js";
+import { referenceKernels } from "../src/ops/index.js";
+import type { BitMatrix, DenseLayerT, Kernels } from "../src/backends/types.js";
+import { wordsPerRowFor } from "../src/backends/types.js";
 import { Rng } from "../src/random/rng.js";
-import { kernelLayout } from "../src/interpolation/firstLayer.js";
+import { kernelLayout } from "../src/dfg/firstLayer.js";
 
 const quick = process.argv.includes("--quick");
 const DIM = 784;

@@ -15,9 +15,9 @@ import {
   subset,
 } from "../src/data/preprocess.js";
 import type { Dataset } from "../src/data/dataset.js";
-import { memorize } from "../src/memorization/memorize.js";
-import { problemFromDataset } from "../src/memorization/problem.js";
-import { verifyNetwork } from "../src/memorization/verify.js";
+import { memorize } from "../src/vys/memorize.js";
+import { problemFromDataset } from "../src/vys/problem.js";
+import { verifyNetwork } from "../src/vys/verify.js";
 import { loadMnist } from "../src/node/loaders.js";
 import { powerLawExponent } from "./util.js";
 

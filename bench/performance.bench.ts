@@ -71,13 +71,13 @@ async function runCase(name: string): Promise<void> {
   const { loadMnist } = await import("../src/node/loaders.js");
   const pre = await import("../src/data/preprocess.js");
   const { makeMoons } = await import("../src/data/generators.js");
-  const { fitModel } = await import("../src/interpolation/fit.js");
-  const { predictRows } = await import("../src/interpolation/predict.js");
-  const { modelStats } = await import("../src/interpolation/model.js");
+  const { fitModel } = await import("../src/dfg/fit.js");
+  const { predictRows } = await import("../src/dfg/predict.js");
+  const { modelStats } = await import("../src/dfg/model.js");
   const { makeDataset } = await import("../src/data/dataset.js");
   const { Rng } = await import("../src/random/rng.js");
-  const { getKernels } = await import("../src/kernels/index.js");
-  await import("../src/node/nativeKernels.js");
+  const { getKernels } = await import("../src/ops/index.js");
+  await import("../src/backends/native/index.js");
   const backendArg = process.argv.indexOf("--backend");
   const kernels = getKernels(backendArg >= 0 ? (process.argv[backendArg + 1] as "wasm") : "auto");
   // In place: one copy of the 220 MB of features, as a memory-conscious user would do.
@@ -221,7 +221,7 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 /** Native kernel tables this CPU supports (empty without the addon). */
 async function supportedTables(): Promise<string[]> {
   try {
-    const { nativeTables } = await import("../src/node/nativeKernels.js");
+    const { nativeTables } = await import("../src/backends/native/index.js");
     return nativeTables()
       .filter((t) => t.supported)
       .map((t) => t.name);

@@ -2,13 +2,13 @@
 // mean ± sd over seeds. `npm run bench:smaller [-- --quick]` (--quick: Two Moons and MNIST 1 vs 9
 // subsets only, 2 seeds).
 
-import "../src/node/nativeKernels.js";
+import "../src/backends/native/index.js";
 import type { Dataset } from "../src/data/dataset.js";
 import { makeMoons } from "../src/data/generators.js";
 import { binarySubproblem, radius, scaleFeatures, scalePixels } from "../src/data/preprocess.js";
-import { InterpolatingNetwork } from "../src/interpolation/estimator.js";
-import { SELECTION_STRATEGIES } from "../src/interpolation/model.js";
-import { getKernels } from "../src/kernels/index.js";
+import { InterpolatingNetwork } from "../src/dfg/estimator.js";
+import { SELECTION_STRATEGIES } from "../src/dfg/model.js";
+import { getKernels } from "../src/ops/index.js";
 import { loadFashionMnist, loadMnist } from "../src/node/loaders.js";
 import { currentCommit } from "./util.js";
 

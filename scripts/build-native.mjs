@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the optional native kernels (native/kernels.cc) with node-gyp against the local Node.js
+// Builds the optional native kernels (src/backends/native/cpp/kernels.cc) with node-gyp against the local Node.js
 // headers. Never fails the build: where no compiler, headers or node-gyp are available, memonet
 // falls back to its WebAssembly kernels, and this script only says so. Skips the compile when
 // the sources and the Node.js version are unchanged (a hash is kept beside the addon).
@@ -13,7 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const dir = join(root, "native");
+const dir = join(root, "src", "backends", "native", "cpp");
 const addon = join(dir, "build", "Release", "memonet_native.node");
 const stamp = join(dir, "build", "source.hash");
 

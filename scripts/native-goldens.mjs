@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes golden inputs and outputs of every native kernel, computed by the TypeScript reference
-// backend (dist/, so run `npm run build` first), for the C++ test program native/test/harness.cc
+// backend (dist/, so run `npm run build` first), for the C++ test program src/backends/native/cpp/test/harness.cc
 // (which checks every kernel table against them, natively and under qemu for aarch64).
 //
 // Usage: node scripts/native-goldens.mjs <out.bin>
@@ -13,8 +13,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "src");
-const { referenceKernels: ref, popcount32 } = await import(join(dist, "kernels", "reference.js"));
-const { wordsPerRowFor } = await import(join(dist, "kernels", "types.js"));
+const { referenceKernels: ref } = await import(join(dist, "ops", "index.js"));
+const { popcount32 } = await import(join(dist, "backends", "bits.js"));
+const { wordsPerRowFor } = await import(join(dist, "backends", "types.js"));
 const { Rng } = await import(join(dist, "random", "rng.js"));
 
 const records = [];

@@ -12,11 +12,11 @@ export {
   type DenseLayerT,
   type Kernels,
   type Workspace,
-} from "./kernels/index.js";
-export { referenceKernels } from "./kernels/reference.js";
-export { InterpolatingNetwork, type EstimatorOptions } from "./interpolation/estimator.js";
-export { fitModel, type FitOptions, type FitProgress } from "./interpolation/fit.js";
-export { predictRows } from "./interpolation/predict.js";
+} from "./ops/index.js";
+export { referenceKernels } from "./ops/index.js";
+export { InterpolatingNetwork, type EstimatorOptions } from "./dfg/estimator.js";
+export { fitModel, type FitOptions, type FitProgress } from "./dfg/fit.js";
+export { predictRows } from "./dfg/predict.js";
 export {
   modelStats,
   type FitInfo,
@@ -27,21 +27,16 @@ export {
   type Preprocessing,
   SELECTION_STRATEGIES,
   type SelectionStrategy,
-} from "./interpolation/model.js";
-export {
-  DEFAULT_N_MIN,
-  DEFAULT_PARAMS,
-  OptionError,
-  resolveParams,
-} from "./interpolation/params.js";
-export { neuronFiring, firingCounts } from "./interpolation/inspect.js";
+} from "./dfg/model.js";
+export { DEFAULT_N_MIN, DEFAULT_PARAMS, OptionError, resolveParams } from "./dfg/params.js";
+export { neuronFiring, firingCounts } from "./dfg/inspect.js";
 export {
   MODEL_FORMAT,
   MODEL_VERSION,
   ModelFileError,
   modelFromJson,
   modelToJson,
-} from "./interpolation/modelFile.js";
-export { type Activation, type FirstLayer, sampleFirstLayer } from "./interpolation/firstLayer.js";
-export type { SecondLayer } from "./interpolation/secondLayer.js";
-export * from "./memorization/index.js";
+} from "./dfg/modelFile.js";
+export { type Activation, type FirstLayer, sampleFirstLayer } from "./dfg/firstLayer.js";
+export type { SecondLayer } from "./dfg/secondLayer.js";
+export * from "./vys/index.js";

@@ -3,30 +3,30 @@
 export * from "./browser.js";
 export * from "./node/index.js";
 export { loadModel, saveModel } from "./node/modelStore.js";
-export { ExperimentError } from "./experiments/errors.js";
+export { ExperimentError } from "./sweeps/errors.js";
 export {
   type ExperimentConfig,
   type DatasetSpec,
   type FigureSpec,
   parseExperiment,
-} from "./experiments/config.js";
-export { listExperiments, loadExperiment, experimentsDirectory } from "./experiments/registry.js";
-export { type Trial, expandTrials, trialSeed } from "./experiments/grid.js";
+} from "./sweeps/config.js";
+export { listExperiments, loadExperiment, experimentsDirectory } from "./sweeps/registry.js";
+export { type Trial, expandTrials, trialSeed } from "./sweeps/grid.js";
 export {
   runSweep,
   type SweepOptions,
   type SweepReport,
   type SweepProgress,
-} from "./experiments/runner.js";
+} from "./sweeps/runner.js";
 export {
   type ResultRow,
   type ResultsFile,
   readResults,
   parseResults,
   resultColumns,
-} from "./experiments/results.js";
-export { mergeResults, type MergeReport } from "./experiments/merge.js";
-export { type Shard, parseShard, shardFromEnv, resolveShard } from "./experiments/shard.js";
+} from "./sweeps/results.js";
+export { mergeResults, type MergeReport } from "./sweeps/merge.js";
+export { type Shard, parseShard, shardFromEnv, resolveShard } from "./sweeps/shard.js";
 export { writeReport, type Report } from "./plots/report.js";
 export {
   COMPARE_METHODS,
@@ -63,11 +63,11 @@ export {
   type ReproduceResult,
   defaultResultsPath,
   defaultFiguresDir,
-} from "./experiments/reproduce.js";
+} from "./sweeps/reproduce.js";
 export {
   boundaryData,
   type BoundaryData,
   type BoundaryPanel,
   type BoundaryPanelData,
-} from "./experiments/boundary.js";
-export { figureDataSource, type FigureDataOptions } from "./experiments/figureData.js";
+} from "./sweeps/boundary.js";
+export { figureDataSource, type FigureDataOptions } from "./sweeps/figureData.js";

@@ -26,14 +26,14 @@ import {
   stratifiedNestedSubsets,
   subset,
 } from "../src/data/preprocess.js";
-import { InterpolatingNetwork } from "../src/interpolation/estimator.js";
-import { modelStats } from "../src/interpolation/model.js";
-import { OptionError } from "../src/interpolation/params.js";
-import { referenceKernels } from "../src/kernels/reference.js";
-import { decomposeNumber } from "../src/memorization/dyadic.js";
-import { memorize } from "../src/memorization/memorize.js";
-import { problemFromDataset } from "../src/memorization/problem.js";
-import { findStageOne } from "../src/memorization/stageOne.js";
+import { InterpolatingNetwork } from "../src/dfg/estimator.js";
+import { modelStats } from "../src/dfg/model.js";
+import { OptionError } from "../src/dfg/params.js";
+import { referenceKernels } from "../src/ops/index.js";
+import { decomposeNumber } from "../src/vys/dyadic.js";
+import { memorize } from "../src/vys/memorize.js";
+import { problemFromDataset } from "../src/vys/problem.js";
+import { findStageOne } from "../src/vys/stageOne.js";
 import { loadMnist } from "../src/node/loaders.js";
 import { useTfjsWasm } from "../src/node/tfjs.js";
 

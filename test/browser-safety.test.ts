@@ -7,16 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const src = fileURLToPath(new URL("../../src/", import.meta.url));
-const BROWSER_SAFE = [
-  "interpolation",
-  "random",
-  "kernels",
-  "ops",
-  "backends",
-  "data",
-  "util",
-  "memorization",
-];
+const BROWSER_SAFE = ["dfg", "random", "ops", "backends", "data", "util", "vys", "geometry"];
 /** Node-only parts of the browser-safe folders (the native addon's TypeScript side). */
 const NODE_PARTS = [join("backends", "native")];
 const NODE_ONLY =

@@ -4,9 +4,9 @@ import { makeMoons } from "../src/data/generators.js";
 import { normalizeRadius, scalePixels, subset } from "../src/data/preprocess.js";
 import { applyPreprocessing } from "../src/data/preprocessing.js";
 import { cutBase, DATA_DEFAULTS } from "../src/data/spec.js";
-import { InterpolatingNetwork } from "../src/interpolation/estimator.js";
-import { resolveParams } from "../src/interpolation/params.js";
-import { referenceKernels } from "../src/kernels/reference.js";
+import { InterpolatingNetwork } from "../src/dfg/estimator.js";
+import { resolveParams } from "../src/dfg/params.js";
+import { referenceKernels } from "../src/ops/index.js";
 import { loadDataSpec } from "../src/node/dataSpec.js";
 
 test("the estimator records the preprocessing it was fitted after and applies it to raw data", async () => {

@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseExperiment } from "../src/experiments/config.js";
-import { ExperimentError } from "../src/experiments/errors.js";
-import { expandTrials, planOf, trialSeed } from "../src/experiments/grid.js";
-import { listExperiments, loadExperiment } from "../src/experiments/registry.js";
-import { inShard, parseShard, shardFromEnv, shardPath } from "../src/experiments/shard.js";
-import { slurmScript } from "../src/experiments/slurm.js";
+import { parseExperiment } from "../src/sweeps/config.js";
+import { ExperimentError } from "../src/sweeps/errors.js";
+import { expandTrials, planOf, trialSeed } from "../src/sweeps/grid.js";
+import { listExperiments, loadExperiment } from "../src/sweeps/registry.js";
+import { inShard, parseShard, shardFromEnv, shardPath } from "../src/sweeps/shard.js";
+import { slurmScript } from "../src/sweeps/slurm.js";
 
 const PAPER_EXPERIMENTS = [
   "cifar10",

@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DatasetCache } from "../src/experiments/datasets.js";
+import { DatasetCache } from "../src/sweeps/datasets.js";
 import {
   binarySubproblem,
   normalizeRadius,

@@ -6,19 +6,19 @@ import assert from "node:assert/strict";
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ResultsAppender } from "../src/experiments/appender.js";
-import { parseExperiment } from "../src/experiments/config.js";
-import { ExperimentError } from "../src/experiments/errors.js";
-import { expandTrials } from "../src/experiments/grid.js";
-import { mergeResults } from "../src/experiments/merge.js";
+import { ResultsAppender } from "../src/sweeps/appender.js";
+import { parseExperiment } from "../src/sweeps/config.js";
+import { ExperimentError } from "../src/sweeps/errors.js";
+import { expandTrials } from "../src/sweeps/grid.js";
+import { mergeResults } from "../src/sweeps/merge.js";
 import {
   formatRow,
   parseResults,
   readResults,
   resultColumns,
   type ResultRow,
-} from "../src/experiments/results.js";
-import { cellStats, meanInterval, tQuantile975, wilsonInterval } from "../src/experiments/stats.js";
+} from "../src/sweeps/results.js";
+import { cellStats, meanInterval, tQuantile975, wilsonInterval } from "../src/sweeps/stats.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "memonet-results-"));

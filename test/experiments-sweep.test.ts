@@ -15,7 +15,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseResults, type ResultRow, rowKey } from "../src/experiments/results.js";
+import { parseResults, type ResultRow, rowKey } from "../src/sweeps/results.js";
 
 // A launcher for the experiment commands (the memonet binary gains them when main.ts registers
 // them; this keeps the test independent of that).

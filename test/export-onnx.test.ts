@@ -19,8 +19,8 @@ import {
 } from "../src/data/preprocess.js";
 import { makeMoons } from "../src/data/generators.js";
 import { ExportError, toOnnx } from "../src/export/onnx.js";
-import { InterpolatingNetwork } from "../src/interpolation/estimator.js";
-import type { FitParams } from "../src/interpolation/model.js";
+import { InterpolatingNetwork } from "../src/dfg/estimator.js";
+import type { FitParams } from "../src/dfg/model.js";
 import { saveModel } from "../src/node/modelStore.js";
 import { loadMnist } from "../src/node/loaders.js";
 

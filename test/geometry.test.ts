@@ -21,9 +21,9 @@ import {
   referenceDistanceKernel,
   type AnalysisReport,
 } from "../src/geometry/index.js";
-import { OptionError } from "../src/interpolation/params.js";
-import { referenceKernels } from "../src/kernels/reference.js";
-import "../src/node/nativeDistances.js";
+import { OptionError } from "../src/dfg/params.js";
+import { referenceKernels } from "../src/ops/index.js";
+import "../src/backends/native/distances.js";
 import { Rng } from "../src/random/rng.js";
 
 const kernel = referenceDistanceKernel;

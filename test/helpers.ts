@@ -1,10 +1,10 @@
 // Shared helpers for the tests (not a test file itself).
 
-import { InterpolatingNetwork } from "../src/interpolation/estimator.js";
-import type { FitParams } from "../src/interpolation/model.js";
+import { InterpolatingNetwork } from "../src/dfg/estimator.js";
+import type { FitParams } from "../src/dfg/model.js";
 import type { Dataset } from "../src/data/dataset.js";
-import type { Kernels } from "../src/kernels/types.js";
-import { referenceKernels } from "../src/kernels/reference.js";
+import type { Kernels } from "../src/backends/types.js";
+import { referenceKernels } from "../src/ops/index.js";
 import { makeDataset } from "../src/data/dataset.js";
 import { Rng } from "../src/random/rng.js";
 

@@ -16,17 +16,17 @@ import {
   OptionError,
   errorFromName,
 } from "../src/errors.js";
-import { InterpolatingNetwork } from "../src/interpolation/estimator.js";
-import { modelFromJson, modelToJson } from "../src/interpolation/modelFile.js";
-import { resolveParams } from "../src/interpolation/params.js";
-import { getKernels } from "../src/kernels/index.js";
+import { InterpolatingNetwork } from "../src/dfg/estimator.js";
+import { modelFromJson, modelToJson } from "../src/dfg/modelFile.js";
+import { resolveParams } from "../src/dfg/params.js";
+import { getKernels } from "../src/ops/index.js";
 import { makeMoons } from "../src/data/generators.js";
-import { ResultsAppender } from "../src/experiments/appender.js";
-import { resultColumns } from "../src/experiments/results.js";
+import { ResultsAppender } from "../src/sweeps/appender.js";
+import { resultColumns } from "../src/sweeps/results.js";
 import { writeFileAtomic } from "../src/node/files.js";
 import { decodeBase64, encodeBase64 } from "../src/util/base64.js";
 import { VerificationError } from "../src/cli/memorizeCommands.js";
-import { ExperimentError } from "../src/experiments/errors.js";
+import { ExperimentError } from "../src/sweeps/errors.js";
 import { fitNet } from "./helpers.js";
 
 const bin = fileURLToPath(new URL("../../bin/memonet.js", import.meta.url));
@@ -94,7 +94,7 @@ test("fit --backend native where the addon cannot load: one-line BackendUnavaila
   const dir = tempDir();
   const script = join(dir, "run.mjs");
   const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-  const kernels = fileURLToPath(new URL("../src/kernels/index.js", import.meta.url));
+  const kernels = fileURLToPath(new URL("../src/ops/index.js", import.meta.url));
   writeFileSync(
     script,
     `import { main } from ${JSON.stringify(main)};\n` +

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { spawnSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import assert from "node:assert/strict";
-import { getKernels, availableBackends, type BackendChoice } from "../src/kernels/index.js";
+import { getKernels, availableBackends, type BackendChoice } from "../src/ops/index.js";
 import { getKernel, hasKernel } from "../src/backends/registry.js";
 import {
   KERNEL_NAMES,
@@ -14,22 +14,22 @@ import {
   type ValueMatrix,
 } from "../src/backends/types.js";
 import { kernelsOn, type BoundKernels } from "../src/ops/kernels.js";
-import { NATIVE_ADDON_PATH, createNativeKernels, nativeTables } from "../src/node/nativeKernels.js";
+import {
+  NATIVE_ADDON_PATH,
+  createNativeKernels,
+  nativeTables,
+} from "../src/backends/native/index.js";
 import { existsSync } from "node:fs";
-import { referenceKernels } from "../src/kernels/reference.js";
-import { wordsPerRowFor, type BitMatrix, type Kernels } from "../src/kernels/types.js";
+import { referenceKernels } from "../src/ops/index.js";
+import { wordsPerRowFor, type BitMatrix, type Kernels } from "../src/backends/types.js";
 import { Rng } from "../src/random/rng.js";
 import { makeRandomLabels } from "../src/data/generators.js";
 import { normalizeRadius } from "../src/data/preprocess.js";
-import { modelToJson } from "../src/interpolation/modelFile.js";
-import type { InterpolationModel } from "../src/interpolation/model.js";
-import {
-  HyperplaneSampler,
-  kernelLayout,
-  sampleFirstLayer,
-} from "../src/interpolation/firstLayer.js";
-import { predictRows } from "../src/interpolation/predict.js";
-import { checkSeparation } from "../src/interpolation/separation.js";
+import { modelToJson } from "../src/dfg/modelFile.js";
+import type { InterpolationModel } from "../src/dfg/model.js";
+import { HyperplaneSampler, kernelLayout, sampleFirstLayer } from "../src/dfg/firstLayer.js";
+import { predictRows } from "../src/dfg/predict.js";
+import { checkSeparation } from "../src/dfg/separation.js";
 import { fitNet, sparsify } from "./helpers.js";
 
 // Every native kernel table this CPU runs (not only the one auto picks): each is checked alike.
@@ -224,9 +224,9 @@ test(
     import { createHash } from "node:crypto";
     const { makeRandomLabels } = await import("${dist}data/generators.js");
     const { normalizeRadius } = await import("${dist}data/preprocess.js");
-    const { fitModel } = await import("${dist}interpolation/fit.js");
-    const { modelToJson } = await import("${dist}interpolation/modelFile.js");
-    const { createNativeKernels } = await import("${dist}node/nativeKernels.js");
+    const { fitModel } = await import("${dist}dfg/fit.js");
+    const { modelToJson } = await import("${dist}dfg/modelFile.js");
+    const { createNativeKernels } = await import("${dist}backends/native/index.js");
     const { kernelsOn } = await import("${dist}ops/kernels.js");
     const dense = makeRandomLabels(3000, 20, 3, 11);
     // Sparse rows (every third feature kept) take the native backend's row-group path.
@@ -269,8 +269,8 @@ test(
     const { parentPort, workerData } = require("node:worker_threads");
     const { createHash } = require("node:crypto");
     (async () => {
-      const { HyperplaneSampler, computeActivations } = await import("${dist}interpolation/firstLayer.js");
-      const { createNativeKernels } = await import("${dist}node/nativeKernels.js");
+      const { HyperplaneSampler, computeActivations } = await import("${dist}dfg/firstLayer.js");
+      const { createNativeKernels } = await import("${dist}backends/native/index.js");
     const { kernelsOn } = await import("${dist}ops/kernels.js");
       const { Rng } = await import("${dist}random/rng.js");
       const kernels = kernelsOn("native", createNativeKernels());

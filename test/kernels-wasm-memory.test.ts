@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { LinearMemory } from "../src/kernels/wasmMemory.js";
-import type { WasmMemory } from "../src/kernels/wasmRuntime.js";
+import { LinearMemory } from "../src/backends/wasm/memory.js";
+import type { WasmMemory } from "../src/backends/wasm/runtime.js";
 
 /** A stand-in for WebAssembly.Memory: grow() swaps in a longer buffer (contents not kept). */
 class FakeMemory implements WasmMemory {

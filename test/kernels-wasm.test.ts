@@ -3,12 +3,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { availableBackends, getKernels } from "../src/kernels/index.js";
-import { referenceKernels } from "../src/kernels/reference.js";
-import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../src/kernels/types.js";
-import { wordsPerRowFor } from "../src/kernels/types.js";
+import { availableBackends, getKernels } from "../src/ops/index.js";
+import { referenceKernels } from "../src/ops/index.js";
+import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../src/backends/types.js";
+import { wordsPerRowFor } from "../src/backends/types.js";
 import { Rng } from "../src/random/rng.js";
-import { kernelLayout } from "../src/interpolation/firstLayer.js";
+import { kernelLayout } from "../src/dfg/firstLayer.js";
 
 /** Seeded uniform numbers in [0, 1) from the project's Rng, so failures reproduce. */
 function rng(seed: number): () => number {

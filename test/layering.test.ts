@@ -57,46 +57,38 @@ function assertNone(imports: Import[], forbidden: readonly string[], rule: strin
   );
 }
 
-const MODELS = ["interpolation", "memorization", "geometry", "baselines", "export"];
-const TOP = ["cli", "experiments", "plots", "node"];
+const MODELS = ["dfg", "vys", "geometry", "baselines", "export"];
+const TOP = ["cli", "sweeps", "plots", "node"];
 
 test("data knows no models, kernels, experiments, plots or CLI", () => {
-  assertNone(folderImports("data"), [...MODELS, ...TOP, "ops", "backends", "kernels"], "data");
+  assertNone(folderImports("data"), [...MODELS, ...TOP, "ops", "backends"], "data");
 });
 
 test("the kernels (ops, backends) know no models", () => {
-  for (const folder of ["ops", "backends", "kernels"]) {
+  for (const folder of ["ops", "backends"]) {
     assertNone(
       folderImports(folder).filter((i) => !i.file.startsWith("backends/native/")),
-      [...MODELS, "cli", "experiments", "plots", "node"],
+      [...MODELS, "cli", "sweeps", "plots", "node"],
       folder,
     );
   }
 });
 
 test("the two constructions know neither each other nor the CLI, experiments or plots", () => {
-  assertNone(
-    folderImports("interpolation"),
-    ["memorization", ...TOP, "geometry", "baselines"],
-    "DFG",
-  );
-  assertNone(
-    folderImports("memorization"),
-    ["interpolation", ...TOP, "geometry", "baselines"],
-    "VYS",
-  );
+  assertNone(folderImports("dfg"), ["vys", ...TOP, "geometry", "baselines"], "DFG");
+  assertNone(folderImports("vys"), ["dfg", ...TOP, "geometry", "baselines"], "VYS");
 });
 
 test("plots know only results and inspection data", () => {
   const imports = folderImports("plots").filter((i) => !i.typeOnly);
-  const allowed = new Set(["plots", "experiments", "errors.ts", "util"]);
+  const allowed = new Set(["plots", "sweeps", "errors.ts", "util"]);
   const bad = imports.filter(
     (i) =>
       !allowed.has(i.target) &&
       i.path !== "node/files.js" &&
       !(
-        i.target === "experiments" &&
-        /experiments\/(boundary|datasets|figureData|runner|reproduce)/.test(i.path)
+        i.target === "sweeps" &&
+        /sweeps\/(boundary|datasets|figureData|runner|reproduce)/.test(i.path)
       ),
   );
   assert.deepEqual(
@@ -104,7 +96,7 @@ test("plots know only results and inspection data", () => {
     [],
   );
   const fitting = imports.filter((i) =>
-    /experiments\/(boundary|datasets|figureData|runner|reproduce)/.test(i.path),
+    /sweeps\/(boundary|datasets|figureData|runner|reproduce)/.test(i.path),
   );
   assert.deepEqual(
     fitting.map((i) => `${i.file} -> ${i.path}`),

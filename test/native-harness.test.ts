@@ -1,4 +1,4 @@
-// The C++ test program native/test/harness.cc (every kernel table against goldens of the
+// The C++ test program src/backends/native/cpp/test/harness.cc (every kernel table against goldens of the
 // TypeScript reference, without Node.js): built and run natively, and cross-compiled for
 // aarch64 (the NEON table) and run under qemu where g++-aarch64-linux-gnu and qemu-user-static
 // are installed (.ci/run installs them).
@@ -38,7 +38,7 @@ test(
   () => {
     withGoldens((dir, goldens) => {
       const exe = join(dir, "harness");
-      run("g++", [...FLAGS, "native/test/harness.cc", "-o", exe]);
+      run("g++", [...FLAGS, "src/backends/native/cpp/test/harness.cc", "-o", exe]);
       const out = run(exe, [goldens]);
       assert.match(out, /^ok portable \(1, 2, 3 threads\)$/m);
       assert.match(out, /bit-identical to the reference/);
@@ -57,7 +57,13 @@ test(
   () => {
     withGoldens((dir, goldens) => {
       const exe = join(dir, "harness-arm64");
-      run("aarch64-linux-gnu-g++", [...FLAGS, "-static", "native/test/harness.cc", "-o", exe]);
+      run("aarch64-linux-gnu-g++", [
+        ...FLAGS,
+        "-static",
+        "src/backends/native/cpp/test/harness.cc",
+        "-o",
+        exe,
+      ]);
       const out = run("qemu-aarch64-static", [exe, goldens]);
       assert.match(out, /^ok neon \(1, 2, 3 threads\)$/m);
       assert.match(out, /^ok portable \(1, 2, 3 threads\)$/m);

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { makeMoons } from "../src/data/generators.js";
 import { normalizeRadius } from "../src/data/preprocess.js";
-import { parseResults, type ResultRow } from "../src/experiments/results.js";
-import { referenceKernels } from "../src/kernels/reference.js";
-import { boundaryData } from "../src/experiments/boundary.js";
+import { parseResults, type ResultRow } from "../src/sweeps/results.js";
+import { referenceKernels } from "../src/ops/index.js";
+import { boundaryData } from "../src/sweeps/boundary.js";
 import { boundaryFigure } from "../src/plots/boundary.js";
 import { contourLines, gaussianSmooth, indexToValue } from "../src/plots/contour.js";
 import {

@@ -14,11 +14,11 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { makeMoons } from "../src/data/generators.js";
 import { radius, scaleFeatures } from "../src/data/preprocess.js";
-import { fitModel } from "../src/interpolation/fit.js";
-import type { FitParams } from "../src/interpolation/model.js";
-import { modelFromJson, modelToJson } from "../src/interpolation/modelFile.js";
-import { modelStats } from "../src/interpolation/model.js";
-import { referenceKernels } from "../src/kernels/reference.js";
+import { fitModel } from "../src/dfg/fit.js";
+import type { FitParams } from "../src/dfg/model.js";
+import { modelFromJson, modelToJson } from "../src/dfg/modelFile.js";
+import { modelStats } from "../src/dfg/model.js";
+import { referenceKernels } from "../src/ops/index.js";
 import {
   buildPage,
   collectErrors,

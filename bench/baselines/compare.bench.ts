@@ -24,9 +24,9 @@ import {
   stratifiedNestedSubsets,
   subset,
 } from "../../src/data/preprocess.js";
-import { getKernels } from "../../src/kernels/index.js";
+import { getKernels } from "../../src/ops/index.js";
 import { DEFAULT_FASHION_MNIST_DIR, loadFashionMnist, loadMnist } from "../../src/node/loaders.js";
-import "../../src/node/nativeKernels.js";
+import "../../src/backends/native/index.js";
 import { useTfjsWasm } from "../../src/node/tfjs.js";
 import { Rng } from "../../src/random/rng.js";
 import { currentCommit } from "../util.js";

@@ -4,17 +4,17 @@
 // guaranteed by the construction).
 
 import type { Dataset } from "../data/dataset.js";
-import { InterpolatingNetwork } from "../interpolation/estimator.js";
-import { modelStats } from "../interpolation/model.js";
+import { InterpolatingNetwork } from "../dfg/estimator.js";
+import { modelStats } from "../dfg/model.js";
 import { OptionError } from "../errors.js";
 import { alignLabels, atMost, checkParam, integerAtLeast } from "../validation.js";
-import type { Kernels } from "../kernels/types.js";
-import { toNumber } from "../memorization/dyadic.js";
-import { compileExact, ExactRunner, inputExponentsOf } from "../memorization/exactEval.js";
-import { memorize } from "../memorization/memorize.js";
-import type { ReluNetwork } from "../memorization/network.js";
-import { problemFromDataset } from "../memorization/problem.js";
-import { verifyNetwork } from "../memorization/verify.js";
+import type { Kernels } from "../backends/types.js";
+import { toNumber } from "../vys/dyadic.js";
+import { compileExact, ExactRunner, inputExponentsOf } from "../vys/exactEval.js";
+import { memorize } from "../vys/memorize.js";
+import type { ReluNetwork } from "../vys/network.js";
+import { problemFromDataset } from "../vys/problem.js";
+import { verifyNetwork } from "../vys/verify.js";
 import { fitProjection, projectionStats, scoreProjection } from "./projection.js";
 import { mlpParameters, predictMlp, searchSgdWidth, type SgdOptions } from "./sgd.js";
 

@@ -17,8 +17,8 @@ import {
   dyadic,
   fixedPointBits,
   mulPow2,
-} from "../memorization/dyadic.js";
-import { findStageOne } from "../memorization/stageOne.js";
+} from "../vys/dyadic.js";
+import { findStageOne } from "../vys/stageOne.js";
 
 /** A fitted projection network (plain data). */
 export interface ProjectionNetwork {

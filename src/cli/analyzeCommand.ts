@@ -2,10 +2,10 @@
 // beside the widths Algorithm 1 and Algorithm 2 actually build.
 
 import { backendOption } from "./backendOption.js";
-import { boundaryData } from "../experiments/boundary.js";
+import { boundaryData } from "../sweeps/boundary.js";
 import cliProgress from "cli-progress";
 import { Command } from "commander";
-import "../node/nativeDistances.js";
+import "../backends/native/distances.js";
 import type { Dataset } from "../data/dataset.js";
 import { DataError } from "../data/dataset.js";
 import {
@@ -17,7 +17,7 @@ import {
   type GeometryProgress,
   type ProblemReport,
 } from "../geometry/index.js";
-import { getKernels, type BackendChoice } from "../kernels/index.js";
+import { getKernels, type BackendChoice } from "../ops/index.js";
 import { writeFileAtomic } from "../node/modelStore.js";
 import { coveringFigure } from "../plots/coveringFigure.js";
 import { writeFigure } from "../plots/render.js";

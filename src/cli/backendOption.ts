@@ -1,7 +1,7 @@
 // The one --backend option of every command that runs kernels.
 
 import { Option } from "commander";
-import type { BackendChoice } from "../kernels/index.js";
+import type { BackendChoice } from "../ops/index.js";
 
 const BACKEND_CHOICES = [
   "auto",

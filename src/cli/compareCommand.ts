@@ -9,7 +9,7 @@ import {
 } from "../baselines/compare.js";
 import type { Dataset } from "../data/dataset.js";
 import { isImageKind } from "../data/spec.js";
-import { getKernels, type BackendChoice } from "../kernels/index.js";
+import { getKernels, type BackendChoice } from "../ops/index.js";
 import { writeFileAtomic } from "../node/files.js";
 import { useTfjsWasm } from "../node/tfjs.js";
 import { compareFigure } from "../plots/compareFigure.js";

@@ -11,7 +11,7 @@ import { DataError } from "../data/dataset.js";
 import { makeMoons } from "../data/generators.js";
 import { normalizeRadius, stratifiedNestedSubsets, subset } from "../data/preprocess.js";
 import { analyzeDataset, getDistanceKernel } from "../geometry/index.js";
-import { getKernels, type BackendChoice } from "../kernels/index.js";
+import { getKernels, type BackendChoice } from "../ops/index.js";
 import { writeFileAtomic } from "../node/modelStore.js";
 import { writeFigure } from "../plots/render.js";
 import { loadTrainingData, type DataOptions } from "./dataOptions.js";

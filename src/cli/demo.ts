@@ -1,9 +1,9 @@
 // The main job (`npm start`): the paper's two MNIST headline settings on the built-in data.
 
 import { binarySubproblem, normalizeRadius, scalePixels } from "../data/preprocess.js";
-import { InterpolatingNetwork } from "../interpolation/estimator.js";
-import { modelStats } from "../interpolation/model.js";
-import { getKernels, type BackendChoice } from "../kernels/index.js";
+import { InterpolatingNetwork } from "../dfg/estimator.js";
+import { modelStats } from "../dfg/model.js";
+import { getKernels, type BackendChoice } from "../ops/index.js";
 import { loadMnist } from "../node/loaders.js";
 import { formatCount, formatTable } from "./format.js";
 

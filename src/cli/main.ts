@@ -1,18 +1,18 @@
 // The `memonet` command line: fit, eval, info, demo.
 
 import { Command } from "commander";
-import "../node/nativeKernels.js";
+import "../backends/native/index.js";
 import { OptionError } from "../errors.js";
-import { InterpolatingNetwork } from "../interpolation/estimator.js";
+import { InterpolatingNetwork } from "../dfg/estimator.js";
 import {
   modelStats,
   SELECTION_STRATEGIES,
   type InterpolationModel,
   type SelectionStrategy,
-} from "../interpolation/model.js";
+} from "../dfg/model.js";
 import { toOnnx } from "../export/onnx.js";
-import { DEFAULT_N_MIN, DEFAULT_PARAMS } from "../interpolation/params.js";
-import { getKernels, type BackendChoice } from "../kernels/index.js";
+import { DEFAULT_N_MIN, DEFAULT_PARAMS } from "../dfg/params.js";
+import { getKernels, type BackendChoice } from "../ops/index.js";
 import { loadModel, saveModel, writeFileAtomic } from "../node/modelStore.js";
 import { backendReport } from "../node/backendReport.js";
 import {
@@ -30,7 +30,7 @@ import { registerExperimentCommands } from "./experimentCommands.js";
 import { registerMemorizeCommands } from "./memorizeCommands.js";
 import { configureProgram, runProgram } from "./boundary.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
-import { PARAM_CONSTRAINTS } from "../interpolation/params.js";
+import { PARAM_CONSTRAINTS } from "../dfg/params.js";
 import { constrained, integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
 import { fitProgressBar } from "./progress.js";
 

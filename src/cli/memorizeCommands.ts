@@ -2,17 +2,17 @@
 // line. Register with registerMemorizeCommands(program).
 
 import { Command, Option } from "commander";
-import { type MemorizationReport, memorize } from "../memorization/memorize.js";
-import type { NetworkDocument } from "../memorization/networkFile.js";
+import { type MemorizationReport, memorize } from "../vys/memorize.js";
+import type { NetworkDocument } from "../vys/networkFile.js";
 import {
   networkDocument,
   problemForNetwork,
   VerificationError,
   verifyDocument,
-} from "../memorization/networkData.js";
-import { networkMetrics } from "../memorization/network.js";
-import { type MemorizationProblem, problemFromDataset } from "../memorization/problem.js";
-import type { Float64Check, VerificationResult } from "../memorization/verify.js";
+} from "../vys/networkData.js";
+import { networkMetrics } from "../vys/network.js";
+import { type MemorizationProblem, problemFromDataset } from "../vys/problem.js";
+import type { Float64Check, VerificationResult } from "../vys/verify.js";
 import { loadNetworkFile, saveNetworkFile } from "../node/networkStore.js";
 import {
   type DataOptions,
@@ -292,7 +292,7 @@ async function memorizeCommand(o: MemorizeCommandOptions): Promise<void> {
 }
 
 export { loadNetworkFile } from "../node/networkStore.js";
-export { problemForNetwork } from "../memorization/networkData.js";
+export { problemForNetwork } from "../vys/networkData.js";
 
 async function verifyCommand(file: string, o: VerifyCommandOptions): Promise<void> {
   const doc = await loadNetworkFile(file);

@@ -1,7 +1,7 @@
 // A progress bar on stderr for long fits (only when stderr is a terminal).
 
 import cliProgress from "cli-progress";
-import type { FitProgress } from "../interpolation/fit.js";
+import type { FitProgress } from "../dfg/fit.js";
 
 /** Returns a progress callback and a stop function; both do nothing when disabled. */
 export function fitProgressBar(enabled: boolean): {

@@ -3,7 +3,7 @@
 
 import { ExportError } from "../errors.js";
 import onnxProto from "onnx-proto";
-import type { InterpolationModel } from "../interpolation/model.js";
+import type { InterpolationModel } from "../dfg/model.js";
 
 const { onnx } = onnxProto;
 type NodeProto = InstanceType<typeof onnx.NodeProto>;

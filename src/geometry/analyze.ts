@@ -6,11 +6,11 @@
 import type { Dataset } from "../data/dataset.js";
 import { DataError } from "../data/dataset.js";
 import { checkDisjointClasses, checkFinite, classCounts, radius } from "../data/preprocess.js";
-import { fitModel } from "../interpolation/fit.js";
-import type { Activation } from "../interpolation/firstLayer.js";
-import type { InterpolationModel } from "../interpolation/model.js";
-import { OptionError } from "../interpolation/params.js";
-import type { Kernels } from "../kernels/types.js";
+import { fitModel } from "../dfg/fit.js";
+import type { Activation } from "../dfg/firstLayer.js";
+import type { InterpolationModel } from "../dfg/model.js";
+import { OptionError } from "../dfg/params.js";
+import type { Kernels } from "../backends/types.js";
 import {
   componentMembers,
   COVER_ORDERS,
@@ -23,7 +23,7 @@ import {
   type ClassSide,
   type CoverOrder,
 } from "./covering.js";
-import { squaredDistance, type DistanceKernel } from "./distanceKernel.js";
+import { squaredDistance, type DistanceKernel } from "../backends/reference/distances.js";
 import { gaussianDraws, summarizeDraws, type WidthEstimate } from "./meanWidth.js";
 import {
   nearestByClass,

@@ -6,7 +6,7 @@
 
 import type { Dataset } from "../data/dataset.js";
 import { Rng } from "../random/rng.js";
-import type { DistanceKernel } from "./distanceKernel.js";
+import type { DistanceKernel } from "../backends/reference/distances.js";
 import { KdTree } from "./kdTree.js";
 
 /** The greedy orders offered. */

@@ -2,8 +2,8 @@
 
 export * from "./analyze.js";
 export * from "./covering.js";
-export * from "./distanceBackends.js";
-export * from "./distanceKernel.js";
+export * from "../ops/distances.js";
+export * from "../backends/reference/distances.js";
 export { KdTree } from "./kdTree.js";
 export * from "./meanWidth.js";
 export * from "./nearest.js";

@@ -2,7 +2,7 @@
 // the paper's figures), for nearest-neighbour and ball queries. Distances use the distance
 // kernel's exact rounding (squaredDistance), so results equal the blocked kernel's.
 
-import { squaredDistance } from "./distanceKernel.js";
+import { squaredDistance } from "../backends/reference/distances.js";
 
 const LEAF = 8;
 

@@ -4,7 +4,7 @@
 // N × N); low-dimensional data (d <= 3) through one k-d tree per class.
 
 import type { Dataset } from "../data/dataset.js";
-import { squaredDistance, type DistanceKernel } from "./distanceKernel.js";
+import { squaredDistance, type DistanceKernel } from "../backends/reference/distances.js";
 import { KdTree } from "./kdTree.js";
 
 /** Progress of a long geometry computation. */

@@ -1,8 +1,8 @@
 // `memonet info --backends`: the kernel backends this installation has, the native kernel
 // tables compiled in (and which ones this CPU runs), and what "auto" chooses.
 
-import { availableBackends, getKernels } from "../kernels/index.js";
-import { NATIVE_ADDON_PATH, nativeTables } from "./nativeKernels.js";
+import { availableBackends, getKernels } from "../ops/index.js";
+import { NATIVE_ADDON_PATH, nativeTables } from "../backends/native/index.js";
 
 /** A few lines describing the backends and native kernel tables of this machine. */
 export function backendReport(): string {

@@ -20,7 +20,7 @@ export {
   loadCsvFile,
   loadNpyFiles,
 } from "./loaders.js";
-export { createNativeKernels, nativeTables, NATIVE_ADDON_PATH } from "./nativeKernels.js";
-export type { NativeOptions, NativeTable } from "./nativeKernels.js";
+export { createNativeKernels, nativeTables, NATIVE_ADDON_PATH } from "../backends/native/index.js";
+export type { NativeOptions, NativeTable } from "../backends/native/index.js";
 export { type BaseOptions, loadBaseData, loadDataSpec, loadDataSpecFor } from "./dataSpec.js";
 export { loadNetworkFile, saveNetworkFile } from "./networkStore.js";

@@ -1,12 +1,12 @@
 // Model files on disk: atomic durable save (never a half-written file), validated load.
 
-import type { InterpolationModel } from "../interpolation/model.js";
+import type { InterpolationModel } from "../dfg/model.js";
 import {
   ModelFileError,
   type ModelWriteOptions,
   modelFromJson,
   modelToJson,
-} from "../interpolation/modelFile.js";
+} from "../dfg/modelFile.js";
 import { type FileContents, readText, writeFileAtomic as writeAtomic } from "./files.js";
 
 /**

@@ -5,7 +5,7 @@ import {
   NetworkFileError,
   networkFromJson,
   networkToJson,
-} from "../memorization/networkFile.js";
+} from "../vys/networkFile.js";
 import { readText, writeFileAtomic } from "./files.js";
 
 /** Reads and validates a network file; NetworkFileError names the file. */

@@ -3,13 +3,13 @@
 // the network's decision boundary (the boundary of the union of the regions) dashed.
 
 import type { TopLevelSpec } from "vega-lite";
-import type { BoundaryData, BoundaryPanelData, Extent } from "../experiments/boundary.js";
+import type { BoundaryData, BoundaryPanelData, Extent } from "../sweeps/boundary.js";
 import { contourLines, gaussianSmooth, type Grid } from "./contour.js";
 import { formatValue } from "./labels.js";
 import { pngDataUrl } from "./rasterPng.js";
 import type { Figure } from "./render.js";
 
-export type { BoundaryPanel } from "../experiments/boundary.js";
+export type { BoundaryPanel } from "../sweeps/boundary.js";
 
 /** Options of the figure. */
 export interface BoundaryFigureOptions {
@@ -236,7 +236,7 @@ function panelSpec(
 }
 
 /**
- * Draws each panel's neurons' activation regions from boundary data (experiments/boundary.ts).
+ * Draws each panel's neurons' activation regions from boundary data (sweeps/boundary.ts).
  * Several panels form a grid: rows n, columns λ.
  */
 export function boundaryFigure(data: BoundaryData, o: BoundaryFigureOptions): Figure {

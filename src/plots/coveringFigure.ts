@@ -4,9 +4,9 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import type { Dataset } from "../data/dataset.js";
-import { ExperimentError } from "../experiments/errors.js";
+import { ExperimentError } from "../sweeps/errors.js";
 import type { ProblemReport } from "../geometry/analyze.js";
-import type { BoundaryData } from "../experiments/boundary.js";
+import type { BoundaryData } from "../sweeps/boundary.js";
 import { boundaryFigure } from "./boundary.js";
 import { formatValue } from "./labels.js";
 import type { Figure } from "./render.js";

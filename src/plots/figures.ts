@@ -2,11 +2,11 @@
 // quantities vary), written as SVG and PNG with an HTML page.
 
 import type { Dataset } from "../data/dataset.js";
-import type { BoundaryData } from "../experiments/boundary.js";
-import type { ExperimentConfig, FigureAxis, FigureSpec } from "../experiments/config.js";
-import type { ResultRow } from "../experiments/results.js";
-import { axisValues } from "../experiments/stats.js";
-import type { Kernels } from "../kernels/types.js";
+import type { BoundaryData } from "../sweeps/boundary.js";
+import type { ExperimentConfig, FigureAxis, FigureSpec } from "../sweeps/config.js";
+import type { ResultRow } from "../sweeps/results.js";
+import { axisValues } from "../sweeps/stats.js";
+import type { Kernels } from "../backends/types.js";
 import { boundaryFigure } from "./boundary.js";
 import { imageGridFigure, scatterFigure } from "./datasetFigure.js";
 import { heatmapFigure } from "./heatmap.js";
@@ -15,7 +15,7 @@ import { slicesFigure } from "./slices.js";
 
 /**
  * The data a figure draws besides the results rows, made on the experiments side
- * (experiments/figureData.ts): the data sets of a dataset figure, the sampled networks of a
+ * (sweeps/figureData.ts): the data sets of a dataset figure, the sampled networks of a
  * boundary figure.
  */
 export type FigureData =
@@ -32,7 +32,7 @@ export interface FigureInputs {
   readonly config?: ExperimentConfig;
   readonly quick: boolean;
   readonly rows: readonly ResultRow[];
-  /** Where dataset and boundary figures get their data (see experiments/figureData.ts). */
+  /** Where dataset and boundary figures get their data (see sweeps/figureData.ts). */
   readonly figureData?: FigureDataSource;
   /** Unused by the figures themselves: kept for callers of older versions. */
   readonly kernels?: Kernels;

@@ -2,9 +2,9 @@
 // the 99% interpolation-probability contour line (Figs. 5, 8, 10, 12 of the paper).
 
 import type { TopLevelSpec } from "vega-lite";
-import type { FigureAxis, FigureValue } from "../experiments/config.js";
-import type { ResultRow } from "../experiments/results.js";
-import { aggregate, axisValues } from "../experiments/stats.js";
+import type { FigureAxis, FigureValue } from "../sweeps/config.js";
+import type { ResultRow } from "../sweeps/results.js";
+import { aggregate, axisValues } from "../sweeps/stats.js";
 import { contourLines, gaussianSmooth, indexToValue } from "./contour.js";
 import { axisTitle, valueTitle } from "./labels.js";
 import type { Figure } from "./render.js";

@@ -1,7 +1,7 @@
 // A small HTML page that shows all figures of an experiment with their parameters and findings.
 
-import type { ExperimentConfig, GridAxes } from "../experiments/config.js";
-import { planOf } from "../experiments/grid.js";
+import type { ExperimentConfig, GridAxes } from "../sweeps/config.js";
+import { planOf } from "../sweeps/grid.js";
 import type { WrittenFigure } from "./render.js";
 import { basename } from "node:path";
 

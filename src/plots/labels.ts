@@ -1,6 +1,6 @@
 // Words and symbols of the figures, as in the paper.
 
-import type { FigureAxis, FigureValue } from "../experiments/config.js";
+import type { FigureAxis, FigureValue } from "../sweeps/config.js";
 
 /** Axis title of a swept quantity. */
 export function axisTitle(axis: FigureAxis): string {

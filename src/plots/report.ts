@@ -2,8 +2,8 @@
 
 import { makeDirectory, writeFileAtomic } from "../node/files.js";
 import { join } from "node:path";
-import { ExperimentError } from "../experiments/errors.js";
-import { summarize } from "../experiments/summary.js";
+import { ExperimentError } from "../sweeps/errors.js";
+import { summarize } from "../sweeps/summary.js";
 import { buildFigure, figureSpecs, type FigureInputs } from "./figures.js";
 import { figurePage } from "./html.js";
 import { type FigureFormat, type WrittenFigure, writeFigure } from "./render.js";

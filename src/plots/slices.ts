@@ -3,9 +3,9 @@
 // x = N this is the second-layer width versus the number of samples, Fig. 9).
 
 import type { TopLevelSpec } from "vega-lite";
-import type { FigureAxis, FigureValue } from "../experiments/config.js";
-import type { ResultRow } from "../experiments/results.js";
-import { aggregate, axisValues } from "../experiments/stats.js";
+import type { FigureAxis, FigureValue } from "../sweeps/config.js";
+import type { ResultRow } from "../sweeps/results.js";
+import { aggregate, axisValues } from "../sweeps/stats.js";
 import { CONTOUR_LEVEL } from "./heatmap.js";
 import {
   axisFormat,

@@ -14,8 +14,8 @@ import {
   radius,
   scaleFeatures,
 } from "../../src/browser.js";
-import { computeActivations } from "../../src/interpolation/firstLayer.js";
-import { maskedScores } from "../../src/interpolation/maskedScores.js";
+import { computeActivations } from "../../src/dfg/firstLayer.js";
+import { maskedScores } from "../../src/dfg/maskedScores.js";
 import type { FitKnobs, FitPicture, GridSpec, PointsMessage } from "./protocol.js";
 
 /** The CLI's largest Algorithm 1 width (memonet fit --max-width default). */

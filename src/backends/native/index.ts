@@ -1,4 +1,4 @@
-// The native backend: C++ kernels (native/: one kernel table per instruction set, avx512, avx2,
+// The native backend: C++ kernels (cpp/: one kernel table per instruction set, avx512, avx2,
 // neon or portable, chosen when a context is made; a thread pool over all cores) built by
 // scripts/build-native.mjs with node-gyp. Importing this module
 // registers the backend as "native" (priority above wasm) and its kernels (all of them but ReLU
@@ -12,7 +12,7 @@ import { registerBackend, registerKernel, type BackendInstance } from "../regist
 import { HeapWorkspace } from "../reference/workspace.js";
 import type { DenseLayerT, KernelSignatures, Workspace } from "../types.js";
 
-/** The first-layer call's options (see native/kernels.cc). */
+/** The first-layer call's options (see cpp/kernels.cc). */
 interface FirstLayerOptions {
   x: Float32Array;
   rows: number;
@@ -85,15 +85,15 @@ export interface NativeTable {
   readonly supported: boolean;
 }
 
-/** What the addon exports (see native/kernels.cc). */
+/** What the addon exports (see cpp/kernels.cc). */
 interface NativeAddon {
   tables(): NativeTable[];
   Context: new (simd: string, threads: number) => NativeContext;
 }
 
-/** Path of the built addon, relative to this module (dist/src/backends/native → native/build). */
+/** Path of the built addon, relative to this module (dist/src/backends/native → src/backends/native/cpp/build). */
 export const NATIVE_ADDON_PATH = fileURLToPath(
-  new URL("../../../../native/build/Release/memonet_native.node", import.meta.url),
+  new URL("../../../../src/backends/native/cpp/build/Release/memonet_native.node", import.meta.url),
 );
 
 function fail(kernel: string, message: string): never {

@@ -1,0 +1,88 @@
+// reproduce(config): run an experiment's sweep (resuming) and draw its figures with an HTML
+// page — what `memonet reproduce` does, for library users.
+
+import { join } from "node:path";
+import type { BackendChoice } from "../ops/index.js";
+import { getKernels } from "../ops/index.js";
+import type { FigureFormat } from "../plots/render.js";
+import { type Report, writeReport } from "../plots/report.js";
+import type { ExperimentConfig } from "./config.js";
+import { figureDataSource } from "./figureData.js";
+import { readResults } from "./results.js";
+import { runSweep, type SweepProgress, type SweepReport } from "./runner.js";
+
+/** results/<experiment>[-quick].csv */
+export function defaultResultsPath(name: string, quick: boolean): string {
+  return join("results", `${name}${quick ? "-quick" : ""}.csv`);
+}
+
+/** figures/<experiment>[-quick]/ */
+export function defaultFiguresDir(name: string, quick: boolean): string {
+  return join("figures", `${name}${quick ? "-quick" : ""}`);
+}
+
+/** Options of reproduce(); every one has a default. */
+export interface ReproduceOptions {
+  /** The small grid that finishes in minutes (default false). */
+  readonly quick?: boolean;
+  /** Results file (default defaultResultsPath). */
+  readonly resultsPath?: string;
+  /** Figure directory (default defaultFiguresDir). */
+  readonly outDir?: string;
+  /** Worker threads (default: os.availableParallelism()). */
+  readonly workers?: number;
+  /** Kernel backend of the workers and of the boundary figures (default auto). */
+  readonly backend?: BackendChoice;
+  /** Directory of CIFAR-10 or Fashion-MNIST files. */
+  readonly dataPath?: string;
+  /** Figure formats (default svg and png). */
+  readonly formats?: readonly FigureFormat[];
+  /** Title prefix of the figures (default the experiment's title). */
+  readonly title?: string;
+  readonly onProgress?: (p: SweepProgress) => void;
+  /** Told each figure's name as it is written. */
+  readonly onFigure?: (name: string) => void;
+}
+
+/** What reproduce() did: the sweep and the report. */
+export interface ReproduceResult {
+  readonly sweep: SweepReport;
+  readonly report: Report;
+}
+
+/**
+ * Runs every trial of `config` not yet in its results file, then writes its figures and
+ * index.html. Example: `await reproduce(await loadExperiment("moons"), { quick: true })`.
+ */
+export async function reproduce(
+  config: ExperimentConfig,
+  options: ReproduceOptions = {},
+): Promise<ReproduceResult> {
+  const quick = options.quick ?? false;
+  const backend = options.backend ?? "auto";
+  const dataPath = options.dataPath === undefined ? {} : { dataPath: options.dataPath };
+  const sweep = await runSweep({
+    config,
+    quick,
+    resultsPath: options.resultsPath ?? defaultResultsPath(config.name, quick),
+    backend,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...dataPath,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const parsed = await readResults(sweep.resultsPath);
+  const report = await writeReport(
+    options.outDir ?? defaultFiguresDir(config.name, quick),
+    {
+      rows: parsed.rows,
+      quick,
+      title: options.title ?? config.title,
+      resultsFiles: [sweep.resultsPath],
+      config,
+      figureData: figureDataSource({ config, quick, kernels: getKernels(backend), ...dataPath }),
+    },
+    options.formats ?? ["svg", "png"],
+    options.onFigure,
+  );
+  return { sweep, report };
+}
