@@ -24,7 +24,7 @@ import { writeFigure } from "../plots/render.js";
 import { runCoveringExperiment } from "./coveringExperiment.js";
 import { addDataOptions, loadTrainingData, type DataOptions } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds, formatTable } from "./format.js";
-import { integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
+import { integerAtLeast, listOf, numberAtLeast } from "./parse.js";
 
 interface AnalyzeCommandOptions extends DataOptions {
   lambda: number;
@@ -33,7 +33,7 @@ interface AnalyzeCommandOptions extends DataOptions {
   draws: number;
   seed: number;
   n: number;
-  order?: CoverOrder;
+  order?: CoverOrder[];
   fit: boolean;
   check?: boolean;
   backend: BackendChoice;
@@ -195,7 +195,7 @@ async function analyzeCommand(o: AnalyzeCommandOptions): Promise<void> {
       eta: o.eta,
       draws: o.draws,
       seed: o.seed,
-      ...(o.order !== undefined ? { orders: [o.order] } : {}),
+      ...(o.order !== undefined ? { orders: o.order } : {}),
       ...(o.fit ? { fit: { kernels: getKernels(o.backend), n: o.n, seed: o.seed } } : {}),
       ...(o.check !== undefined ? { check: o.check } : {}),
       onProgress: progress.onProgress,
@@ -272,9 +272,9 @@ export function registerAnalyzeCommand(program: Command): void {
       1000,
     )
     .option(
-      "--order <order>",
-      "only this greedy order (default: all, the smaller cover reported)",
-      oneOf(COVER_ORDERS),
+      "--order <orders>",
+      `greedy orders to try, comma-separated: ${COVER_ORDERS.join(", ")} (default: farthest-first,random; the smallest cover is reported)`,
+      listOf(COVER_ORDERS),
     )
     .option("--no-fit", "do not fit Algorithm 1 and 2")
     .option("--check", "brute-force check of coverage and (1) even for N > 5000")

@@ -13,7 +13,7 @@ import { OptionError } from "../dfg/params.js";
 import type { Kernels } from "../backends/types.js";
 import {
   componentMembers,
-  COVER_ORDERS,
+  DEFAULT_COVER_ORDERS,
   coverRadius,
   greedyCovering,
   kernelBallSearch,
@@ -31,6 +31,7 @@ import {
   type GeometryProgress,
   type NearestByClass,
 } from "./nearest.js";
+import { spanRank } from "./span.js";
 import { omegaOf, predictedWidth, remark12Estimates } from "./theory.js";
 
 /** What to fit beside the analysis (both algorithms use the same λ, activation and seed). */
@@ -99,6 +100,8 @@ export interface SideReport {
   readonly widths: number[];
   readonly widthLow: number[];
   readonly widthHigh: number[];
+  /** dim span(X_ℓ − c_ℓ) per component (Gram–Schmidt, see span.ts): Remark 12's subspace bound. */
+  readonly spanRanks: number[];
   /** ω of this side (Eq. (2)) from the estimates and from the interval ends. */
   readonly omega: number;
   readonly omegaLow: number;
@@ -410,6 +413,7 @@ function sideReport(
   const finite: number[] = [];
   const subspace: number[] = [];
   const sparse: number[] = [];
+  const spanRanks: number[] = [];
   const values = new Float64Array(draws);
   const centerProj = new Float64Array(draws);
   for (let l = 0; l < M; l++) {
@@ -451,7 +455,14 @@ function sideReport(
     widthLow.push(est.low);
     widthHigh.push(est.high);
     const rho = Math.sqrt(rho2);
-    const e = remark12Estimates(rho, list.length, Math.min(list.length - 1, dim), sparsity, dim);
+    const rank = spanRank(
+      f,
+      dim,
+      Array.from(list, (p) => w.side.rows[p]),
+      c,
+    );
+    spanRanks.push(rank);
+    const e = remark12Estimates(rho, list.length, rank, sparsity, dim);
     finite.push(e.finite);
     subspace.push(e.subspace);
     sparse.push(e.sparse);
@@ -473,6 +484,7 @@ function sideReport(
     widths,
     widthLow,
     widthHigh,
+    spanRanks,
     omega: omegaOf(widths, centerDistance),
     omegaLow: omegaOf(widthLow, centerDistance),
     omegaHigh: omegaOf(widthHigh, centerDistance),
@@ -524,7 +536,7 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
       `the 'draws' option of analyze must be an integer >= 2; got ${draws} instead`,
     );
   }
-  const orders = o.orders ?? COVER_ORDERS;
+  const orders = o.orders ?? DEFAULT_COVER_ORDERS;
   const seed = o.seed ?? 0;
   const level = o.level ?? 0.95;
   checkAnalyzable(ds);
