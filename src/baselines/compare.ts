@@ -243,6 +243,11 @@ async function runSgd(
     testAccuracy = correct / test.size;
   }
   const tried = r.attempts.map((a) => `${a.width}${a.reached ? "✓" : "✗"}`).join(" ");
+  const final = r.attempts.filter((a) => a.width === r.width).at(-1);
+  const perEpoch =
+    final === undefined
+      ? ""
+      : `, ${((final.seconds / final.epochs) * 1000).toFixed(0)} ms per epoch at that width`;
   return {
     method: "sgd",
     seed,
@@ -257,7 +262,7 @@ async function runSgd(
     guaranteed: false,
     details:
       `width ${r.width}${r.reached ? "" : " (budget ran out: no width reached 100 %)"}, ` +
-      `${r.epochs} epochs; widths tried ${tried}; time of the whole search`,
+      `${r.epochs} epochs${perEpoch}; widths tried ${tried}; time of the whole search`,
   };
 }
 
