@@ -51,7 +51,7 @@ const arg = (flag: string): string | undefined => {
 const quick = process.argv.includes("--quick");
 const seeds = Number(arg("--seeds") ?? (quick ? 1 : 5));
 const epochs = Number(arg("--epochs") ?? (quick ? 30 : 100));
-const methods = arg("--methods")?.split(",") as CompareMethod[] | undefined;
+const methodList = arg("--methods")?.split(",") as CompareMethod[] | undefined;
 const output = arg("--json-out") ?? "bench/results/baselines.json";
 
 /** Train and test scaled by the training data's radius (test points may have norm > 1). */
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     console.log(`\n${c.name}: ${train.size} points, d = ${train.dim}, n = ${c.n}, λ = ${c.lambda}`);
     const rows = await compareMethods(train, test, {
       seeds,
-      ...(methods !== undefined ? { methods } : {}),
+      ...(methodList !== undefined ? { methods: methodList } : {}),
       n: c.n,
       lambda: c.lambda,
       sgd: { maxEpochs: epochs },
