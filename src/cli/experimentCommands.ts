@@ -72,7 +72,9 @@ function defaultResults(name: string, quick: boolean | undefined): string {
 function parseFormats(value: string): FigureFormat[] {
   const parts = value.split(",").map((s) => s.trim());
   if (parts.length === 0 || !parts.every((p) => (FIGURE_FORMATS as string[]).includes(p))) {
-    throw new InvalidArgumentError(`expected a list of svg, png and pdf (e.g. svg,pdf), got "${value}"`);
+    throw new InvalidArgumentError(
+      `expected a list of svg, png and pdf (e.g. svg,pdf), got "${value}"`,
+    );
   }
   return [...new Set(parts as FigureFormat[])];
 }
@@ -476,14 +478,22 @@ export function registerExperimentCommands(program: Command): void {
 /** The figure options shared by plot and reproduce. */
 function addFigureOptions(cmd: Command): Command {
   return cmd
-    .option("--format <list>", "figure formats: svg, png, pdf, comma-separated (default svg,png)", parseFormats)
+    .option(
+      "--format <list>",
+      "figure formats: svg, png, pdf, comma-separated (default svg,png)",
+      parseFormats,
+    )
     .option("--scale <k>", "PNG pixels per SVG pixel (default 2)", numberAbove(0))
     .option("--width <px>", "width of each panel's plotting area", integerAtLeast(20))
     .option("--height <px>", "height of each panel's plotting area", integerAtLeast(20))
     .option("--vmin <w>", "lower end of the second-layer width scale (width figures)", parseNumber)
     .option("--vmax <w>", "upper end of the second-layer width scale (width figures)", parseNumber)
     .option("--levels <list>", "iso-probability contours besides 99%, e.g. 0.5,0.9", parseLevels)
-    .option("--sigma <cells>", "smoothing of the probabilities before the contours (default 1)", numberAtLeast(0))
+    .option(
+      "--sigma <cells>",
+      "smoothing of the probabilities before the contours (default 1)",
+      numberAtLeast(0),
+    )
     .option("--title <text>", "figure title prefix");
 }
 

@@ -157,7 +157,9 @@ function indexAxis(axis: FigureAxis, values: readonly number[], field: string) {
 }
 
 function smoothingText(sigma: number): string {
-  return sigma === 0 ? "not smoothed" : `Gaussian-smoothed, σ = ${Number(sigma.toFixed(2))} cells`;
+  return sigma === 0
+    ? "not smoothed"
+    : `Gaussian-smoothed, σ = ${Number(sigma.toFixed(2))} cell${sigma === 1 ? "" : "s"}`;
 }
 
 function percent(level: number): string {
@@ -213,7 +215,12 @@ function heatmapPanel(table: ResultsTable, o: HeatmapOptions, panel: Panel | und
       line: `${level}:${p.line}`,
     })),
   );
-  const contourLayer = (values: readonly object[], stroke: string, width: number, dash?: number[]) => ({
+  const contourLayer = (
+    values: readonly object[],
+    stroke: string,
+    width: number,
+    dash?: number[],
+  ) => ({
     data: { values },
     mark: {
       type: "line" as const,
@@ -245,7 +252,10 @@ function heatmapPanel(table: ResultsTable, o: HeatmapOptions, panel: Panel | und
         color: {
           field: "mean",
           type: "quantitative" as const,
-          title: o.value === "interpolation" ? ["interpolation", "probability"] : ["second-layer", "width n̂"],
+          title:
+            o.value === "interpolation"
+              ? ["interpolation", "probability"]
+              : ["second-layer", "width n̂"],
           scale: colorScale(o),
           legend: { gradientLength: Math.min(240, o.height ?? DEFAULT_SIZE.height) },
         },
@@ -264,7 +274,12 @@ function heatmapPanel(table: ResultsTable, o: HeatmapOptions, panel: Panel | und
       ? [contourLayer(contour, "white", 4), contourLayer(contour, CONTOUR_COLOR, 2.2, [7, 4])]
       : []),
   ];
-  return { layer, runs, hasContour: contour.length > 0, levels: levels.filter((l) => isoLines.some((p) => p.level === percent(l))) };
+  return {
+    layer,
+    runs,
+    hasContour: contour.length > 0,
+    levels: levels.filter((l) => isoLines.some((p) => p.level === percent(l))),
+  };
 }
 
 /** Builds the heatmap figure from results (one panel per data-set family). */
@@ -290,6 +305,12 @@ export function heatmapFigure(source: ResultsSource, o: HeatmapOptions): Figure 
       ...(drawnLevels.length > 0
         ? [`thin white lines: ${drawnLevels.map(percent).join(", ")} iso-probability contours`]
         : []),
+      ...(!isProbability && (o.vmin !== undefined || o.vmax !== undefined)
+        ? [
+            `colour scale fixed to ${o.vmin ?? 0}–${o.vmax ?? "max"}` +
+              (o.vmax !== undefined ? `; wider cells show as ${o.vmax}` : ""),
+          ]
+        : []),
     ],
   };
   const spec =
@@ -305,9 +326,13 @@ export function heatmapFigure(source: ResultsSource, o: HeatmapOptions): Figure 
     name: o.name,
     caption:
       `Heatmap of the ${valueTitle(o.value)} over ${axisTitle(o.x)} and ${axisTitle(o.y)}` +
-      (parts.length > 1 ? `, one panel per data set (${parts.map((p) => p.panel?.label).join("; ")})` : "") +
+      (parts.length > 1
+        ? `, one panel per data set (${parts.map((p) => p.panel?.label).join("; ")})`
+        : "") +
       `; dashed: the 99% interpolation-probability contour` +
-      (drawnLevels.length > 0 ? `; thin: the ${drawnLevels.map(percent).join(", ")} contours.` : "."),
+      (drawnLevels.length > 0
+        ? `; thin: the ${drawnLevels.map(percent).join(", ")} contours.`
+        : "."),
     spec: spec as unknown as TopLevelSpec,
   };
 }

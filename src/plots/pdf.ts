@@ -34,6 +34,19 @@ function svgSize(svg: string): { width: number; height: number } {
 }
 
 /**
+ * svg-to-pdfkit skips glyphs of zero advance, so combining marks vanish (n̂ would read n): each
+ * letter + U+0302 becomes the letter and a spacing circumflex (U+02C6) moved back over it.
+ */
+export function spaceCombiningHats(svg: string): string {
+  // Only in text content (between tags), never inside attributes such as aria-label.
+  return svg.replace(
+    />([^<]*\u0302[^<]*)</g,
+    (_m, text: string) =>
+      `>${text.replace(/([A-Za-z])\u0302/g, '$1<tspan dx="-0.567em">\u02c6</tspan>')}<`,
+  );
+}
+
+/**
  * The SVG as a one-page vector PDF of its size (1 px = 0.75 pt), text in embedded DejaVu Sans
  * (PDFKit's Helvetica where the font is missing). `title` goes into the PDF's metadata.
  */
@@ -56,7 +69,7 @@ export async function svgToPdf(svg: string, title = ""): Promise<Buffer> {
     doc.on("error", reject);
   });
   const warnings: string[] = [];
-  SVGtoPDF(doc, svg, 0, 0, {
+  SVGtoPDF(doc, spaceCombiningHats(svg), 0, 0, {
     width: width * PT_PER_PX,
     height: height * PT_PER_PX,
     fontCallback: (_family, isBold) => {

@@ -51,7 +51,8 @@ async function copyScripts(dir: string): Promise<string[]> {
 function findingsSigma(inputs: FigureInputs): number | undefined {
   if (inputs.overrides?.sigma !== undefined) return inputs.overrides.sigma;
   for (const f of inputs.config?.figures ?? []) {
-    if (f.kind === "heatmap" && f.value === "interpolation" && f.sigma !== undefined) return f.sigma;
+    if (f.kind === "heatmap" && f.value === "interpolation" && f.sigma !== undefined)
+      return f.sigma;
   }
   return undefined;
 }

@@ -4,7 +4,12 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import type { FigureAxis, FigureValue } from "../sweeps/config.js";
-import { asTable, type Panel, type ResultsSource, type ResultsTable } from "../sweeps/resultsTable.js";
+import {
+  asTable,
+  type Panel,
+  type ResultsSource,
+  type ResultsTable,
+} from "../sweeps/resultsTable.js";
 import { CONTOUR_LEVEL } from "./heatmap.js";
 import {
   axisFormat,

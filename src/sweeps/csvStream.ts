@@ -8,12 +8,6 @@ function splitPlain(line: string): string[] {
   return (line.endsWith("\r") ? line.slice(0, -1) : line).split(",");
 }
 
-function countQuotes(s: string, from: number, to: number): number {
-  let k = 0;
-  for (let i = s.indexOf('"', from); i !== -1 && i < to; i = s.indexOf('"', i + 1)) k++;
-  return k;
-}
-
 /**
  * Incremental CSV reader: push() text chunks, each complete record is handed to `onRecord` with
  * the 1-based line where it starts; end() returns the text of a last record without its newline
@@ -30,27 +24,35 @@ export class CsvRecordStream {
 
   /** Feeds the next chunk of text. */
   push(chunk: string): void {
-    let text = this.carry + chunk;
-    let from = this.carry.length;
+    const text = this.carry + chunk;
     let quotes = this.carryQuotes;
     let begin = 0;
-    for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", nl + 1)) {
-      quotes += countQuotes(text, from, nl);
-      from = nl + 1;
+    // The next quote at or after the scan position (-1: none left in this text).
+    let quote = text.indexOf('"', this.carry.length);
+    for (
+      let nl = text.indexOf("\n", this.carry.length);
+      nl !== -1;
+      nl = text.indexOf("\n", nl + 1)
+    ) {
+      while (quote !== -1 && quote < nl) {
+        quotes++;
+        quote = text.indexOf('"', quote + 1);
+      }
       if (quotes % 2 === 1) {
         this.line++; // a newline inside a quoted field
         continue;
       }
-      const record = text.slice(begin, nl);
-      this.emit(record, quotes > 0);
+      this.emit(text.slice(begin, nl), quotes > 0);
       this.line++;
       this.start = this.line;
       begin = nl + 1;
       quotes = 0;
     }
-    quotes += countQuotes(text, from, text.length);
-    text = text.slice(begin);
-    this.carry = text;
+    while (quote !== -1) {
+      quotes++;
+      quote = text.indexOf('"', quote + 1);
+    }
+    this.carry = text.slice(begin);
     this.carryQuotes = quotes;
   }
 

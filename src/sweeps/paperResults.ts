@@ -103,22 +103,22 @@ export async function writePaperResults(
   const info = await streamResults(
     resultsPath,
     (row: ResultRow) => {
-    let dataset = renamed.get(row.dataset);
-    if (dataset === undefined) {
-      dataset = paperDatasetName(row.dataset);
-      renamed.set(row.dataset, dataset);
-      if (dataset === row.dataset) unnamed.add(dataset);
-    }
-    const line = formatRow({ ...row, dataset }, columns);
-    outputs.forEach((o, k) => {
-      if (perGrid && !(inGrid[k].n.has(row.n) && inGrid[k].lambda.has(round(row.lambda)))) return;
-      o.part += line;
-      o.rows++;
-      if (o.part.length > 1 << 20) {
-        o.chunks.push(o.part);
-        o.part = "";
+      let dataset = renamed.get(row.dataset);
+      if (dataset === undefined) {
+        dataset = paperDatasetName(row.dataset);
+        renamed.set(row.dataset, dataset);
+        if (dataset === row.dataset) unnamed.add(dataset);
       }
-    });
+      const line = formatRow({ ...row, dataset }, columns);
+      outputs.forEach((o, k) => {
+        if (perGrid && !(inGrid[k].n.has(row.n) && inGrid[k].lambda.has(round(row.lambda)))) return;
+        o.part += line;
+        o.rows++;
+        if (o.part.length > 1 << 20) {
+          o.chunks.push(o.part);
+          o.part = "";
+        }
+      });
     },
     (header) => {
       columns = header;

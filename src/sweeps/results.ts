@@ -172,7 +172,8 @@ export function datasetLabel(family: string): string {
     const value = /^(of|d|noise|seed)(.+)$/.exec(token);
     if (pair && !value) words.push(`${pair[1]} vs ${pair[2]}`);
     else if (value) {
-      const name = { of: "pool", d: "distance", noise: "noise", seed: "seed" }[value[1]] ?? value[1];
+      const name =
+        { of: "pool", d: "distance", noise: "noise", seed: "seed" }[value[1]] ?? value[1];
       const v = Number(value[2]);
       extra.push(`${name} ${Number.isInteger(v) ? v.toLocaleString("en-US") : value[2]}`);
     } else if (token !== "size") extra.push(token);
@@ -200,13 +201,19 @@ function rowParser(
   path: string,
 ): (fields: readonly string[], line: number) => ResultRow {
   const index = new Map(columns.map((c, i) => [c, i]));
+  // The per-class columns, found once per file (not once per row).
+  const classes: { k: number; dimOut: string; dimIn: string }[] = [];
+  for (const c of columns) {
+    const m = /^second_dim_out_(\d+)$/.exec(c);
+    if (m !== null) classes.push({ k: Number(m[1]), dimOut: c, dimIn: `second_dim_in_${m[1]}` });
+  }
   return (fields, line) => {
     if (fields.length !== columns.length) {
       throw new ExperimentError(
         `${path}: line ${line} has ${fields.length} fields, the header has ${columns.length}`,
       );
     }
-    return toRow(fields, index, columns, `${path}: line ${line}`);
+    return toRow(fields, index, classes, path, line);
   };
 }
 
@@ -278,9 +285,11 @@ export async function streamResults(
 function toRow(
   fields: readonly string[],
   index: ReadonlyMap<string, number>,
-  columns: readonly string[],
-  where: string,
+  classes: readonly { k: number; dimOut: string; dimIn: string }[],
+  path: string,
+  line: number,
 ): ResultRow {
+  const where = () => `${path}: line ${line}`;
   const text = (c: string) => {
     const i = index.get(c);
     return i === undefined ? undefined : fields[i].trim();
@@ -291,14 +300,14 @@ function toRow(
     const v = Number(t);
     if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) {
       throw new ExperimentError(
-        `${where}: column ${c} is "${t}", expected ${integer ? "an integer" : "a number"}`,
+        `${where()}: column ${c} is "${t}", expected ${integer ? "an integer" : "a number"}`,
       );
     }
     return v;
   };
   const need = (c: string, integer = false): number => {
     const v = num(c, integer);
-    if (v === undefined) throw new ExperimentError(`${where}: column ${c} is empty`);
+    if (v === undefined) throw new ExperimentError(`${where()}: column ${c} is empty`);
     return v;
   };
   const act = text("activation");
@@ -307,30 +316,27 @@ function toRow(
   else if (act === "relu") activation = "relu";
   else
     throw new ExperimentError(
-      `${where}: column activation is "${act}", expected thres, threshold or relu`,
+      `${where()}: column activation is "${act}", expected thres, threshold or relu`,
     );
   const score = num("score");
   const interpolatedText = text("interpolated");
   let interpolated: boolean;
   if (interpolatedText === undefined || interpolatedText === "") {
     if (score === undefined)
-      throw new ExperimentError(`${where}: neither score nor interpolated is given`);
+      throw new ExperimentError(`${where()}: neither score nor interpolated is given`);
     interpolated = score === 1;
   } else if (/^(true|1|1\.0)$/i.test(interpolatedText)) interpolated = true;
   else if (/^(false|0|0\.0)$/i.test(interpolatedText)) interpolated = false;
   else
     throw new ExperimentError(
-      `${where}: column interpolated is "${interpolatedText}", expected True or False`,
+      `${where()}: column interpolated is "${interpolatedText}", expected True or False`,
     );
   const dataset = text("dataset") ?? "";
   const perClass: ClassWidth[] = [];
-  for (const c of columns) {
-    const m = /^second_dim_out_(\d+)$/.exec(c);
-    if (m === null) continue;
-    const k = Number(m[1]);
-    const dimOut = num(c, true);
+  for (const c of classes) {
+    const dimOut = num(c.dimOut, true);
     if (dimOut === undefined) continue;
-    perClass.push({ classIndex: k, dimIn: num(`second_dim_in_${k}`, true) ?? 0, dimOut });
+    perClass.push({ classIndex: c.k, dimIn: num(c.dimIn, true) ?? 0, dimOut });
   }
   const firstDimOut = num("first_dim_out", true) ?? need("n_iter", true);
   const samples = num("n_samples", true) ?? samplesFromDatasetName(dataset);

@@ -65,16 +65,24 @@ export class ResultsTable {
   /** The largest N of the rows (0 when none is known). */
   maxSamples = 0;
 
+  /** Panel of each (dataset, activation) seen so far: the name is parsed once, not per row. */
+  private readonly panelOf = new Map<string, string>();
+
   /** Adds one row. */
   add(row: ResultRow): void {
-    const family = datasetFamily(row.dataset);
-    const panel = `${family}|${row.activation}`;
-    let info = this.panelInfo.get(panel);
-    if (info === undefined) {
-      info = { family, activation: row.activation, datasets: new Set() };
-      this.panelInfo.set(panel, info);
+    const seen = `${row.dataset}|${row.activation}`;
+    let panel = this.panelOf.get(seen);
+    if (panel === undefined) {
+      const family = datasetFamily(row.dataset);
+      panel = `${family}|${row.activation}`;
+      let info = this.panelInfo.get(panel);
+      if (info === undefined) {
+        info = { family, activation: row.activation, datasets: new Set() };
+        this.panelInfo.set(panel, info);
+      }
+      info.datasets.add(row.dataset);
+      this.panelOf.set(seen, panel);
     }
-    info.datasets.add(row.dataset);
     const n = round(row.n);
     const lambda = round(row.lambda);
     const size = row.samples === undefined ? undefined : round(row.samples);

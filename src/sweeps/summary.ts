@@ -22,7 +22,9 @@ function fmt(v: number, digits = 3): string {
 }
 
 function smoothingWords(sigma: number): string {
-  return sigma === 0 ? "unsmoothed" : `smoothed with σ = ${fmt(sigma)} cell${sigma === 1 ? "" : "s"}`;
+  return sigma === 0
+    ? "unsmoothed"
+    : `smoothed with σ = ${fmt(sigma)} cell${sigma === 1 ? "" : "s"}`;
 }
 
 /** Findings of the n × λ grid of one panel, from the surface its heatmap draws. */
