@@ -24,25 +24,27 @@ export class CsvRecordStream {
 
   /** Feeds the next chunk of text. */
   push(chunk: string): void {
-    const text = this.carry + chunk;
+    if (this.carryQuotes === 0 && chunk.indexOf('"') === -1) {
+      this.pushPlain(chunk);
+      return;
+    }
+    // Scans only the chunk (never carry + chunk): the carry joins the first record it ends.
     let quotes = this.carryQuotes;
     let begin = 0;
-    // The next quote at or after the scan position (-1: none left in this text).
-    let quote = text.indexOf('"', this.carry.length);
-    for (
-      let nl = text.indexOf("\n", this.carry.length);
-      nl !== -1;
-      nl = text.indexOf("\n", nl + 1)
-    ) {
+    let quote = chunk.indexOf('"');
+    for (let nl = chunk.indexOf("\n"); nl !== -1; nl = chunk.indexOf("\n", nl + 1)) {
       while (quote !== -1 && quote < nl) {
         quotes++;
-        quote = text.indexOf('"', quote + 1);
+        quote = chunk.indexOf('"', quote + 1);
       }
       if (quotes % 2 === 1) {
         this.line++; // a newline inside a quoted field
         continue;
       }
-      this.emit(text.slice(begin, nl), quotes > 0);
+      const piece = chunk.slice(begin, nl);
+      const record = this.carry === "" ? piece : this.carry + piece;
+      this.carry = "";
+      this.emit(record, quotes > 0);
       this.line++;
       this.start = this.line;
       begin = nl + 1;
@@ -50,10 +52,28 @@ export class CsvRecordStream {
     }
     while (quote !== -1) {
       quotes++;
-      quote = text.indexOf('"', quote + 1);
+      quote = chunk.indexOf('"', quote + 1);
     }
-    this.carry = text.slice(begin);
+    const rest = chunk.slice(begin);
+    this.carry = this.carry === "" ? rest : this.carry + rest;
     this.carryQuotes = quotes;
+  }
+
+  /** A chunk without quotes (results files have none): split by the builtin, line by line. */
+  private pushPlain(chunk: string): void {
+    const parts = chunk.split("\n");
+    const last = parts.length - 1;
+    if (last > 0 && this.carry !== "") {
+      parts[0] = this.carry + parts[0];
+      this.carry = "";
+    }
+    for (let i = 0; i < last; i++) {
+      const record = parts[i];
+      if (record !== "" && record !== "\r") this.onRecord(splitPlain(record), this.line);
+      this.line++;
+    }
+    this.start = this.line;
+    this.carry = last === 0 ? this.carry + parts[0] : parts[last];
   }
 
   private emit(record: string, quoted: boolean): void {
