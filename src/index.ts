@@ -26,6 +26,17 @@ export {
   resultColumns,
 } from "./sweeps/results.js";
 export { mergeResults, type MergeReport } from "./sweeps/merge.js";
+export {
+  ResultsTable,
+  type Panel,
+  type ResultsSource,
+  readResultsTable,
+} from "./sweeps/resultsTable.js";
+export {
+  writePaperResults,
+  paperDatasetName,
+  type PaperResultsReport,
+} from "./sweeps/paperResults.js";
 export { type Shard, parseShard, shardFromEnv, resolveShard } from "./sweeps/shard.js";
 export { writeReport, type Report } from "./plots/report.js";
 export {
