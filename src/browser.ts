@@ -3,6 +3,7 @@
 
 export * from "./data/index.js";
 export { Rng } from "./random/rng.js";
+export type { OnProgress, ProgressEvent } from "./progress.js";
 export {
   getKernels,
   availableBackends,
@@ -15,7 +16,7 @@ export {
 } from "./ops/index.js";
 export { referenceKernels } from "./ops/index.js";
 export { InterpolatingNetwork, type EstimatorOptions } from "./dfg/estimator.js";
-export { fitModel, type FitOptions, type FitProgress } from "./dfg/fit.js";
+export { fitModel, type FitOptions } from "./dfg/fit.js";
 export { predictRows } from "./dfg/predict.js";
 export {
   modelStats,

@@ -12,12 +12,7 @@ export {
 } from "./sweeps/config.js";
 export { listExperiments, loadExperiment, experimentsDirectory } from "./sweeps/registry.js";
 export { type Trial, expandTrials, trialSeed } from "./sweeps/grid.js";
-export {
-  runSweep,
-  type SweepOptions,
-  type SweepReport,
-  type SweepProgress,
-} from "./sweeps/runner.js";
+export { runSweep, type SweepOptions, type SweepReport } from "./sweeps/runner.js";
 export {
   type ResultRow,
   type ResultsFile,

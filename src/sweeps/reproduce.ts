@@ -9,7 +9,8 @@ import { type Report, writeReport } from "../plots/report.js";
 import type { ExperimentConfig } from "./config.js";
 import { figureDataSource } from "./figureData.js";
 import { readResults } from "./results.js";
-import { runSweep, type SweepProgress, type SweepReport } from "./runner.js";
+import type { OnProgress } from "../progress.js";
+import { runSweep, type SweepReport } from "./runner.js";
 
 /** results/<experiment>[-quick].csv */
 export function defaultResultsPath(name: string, quick: boolean): string {
@@ -39,7 +40,10 @@ export interface ReproduceOptions {
   readonly formats?: readonly FigureFormat[];
   /** Title prefix of the figures (default the experiment's title). */
   readonly title?: string;
-  readonly onProgress?: (p: SweepProgress) => void;
+  /** The sweep's progress (see SweepOptions.onProgress). */
+  readonly onProgress?: OnProgress;
+  /** Stops the sweep when aborted (see SweepOptions.signal); no figures are drawn then. */
+  readonly signal?: AbortSignal;
   /** Told each figure's name as it is written. */
   readonly onFigure?: (name: string) => void;
 }
@@ -69,6 +73,7 @@ export async function reproduce(
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...dataPath,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const parsed = await readResults(sweep.resultsPath);
   const report = await writeReport(
