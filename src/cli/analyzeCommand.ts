@@ -3,7 +3,6 @@
 
 import { backendOption } from "./backendOption.js";
 import { boundaryData } from "../sweeps/boundary.js";
-import cliProgress from "cli-progress";
 import { Command } from "commander";
 import "../backends/native/distances.js";
 import type { Dataset } from "../data/dataset.js";
@@ -14,7 +13,6 @@ import {
   getDistanceKernel,
   type AnalysisReport,
   type CoverOrder,
-  type GeometryProgress,
   type ProblemReport,
 } from "../geometry/index.js";
 import { getKernels, type BackendChoice } from "../ops/index.js";
@@ -25,6 +23,7 @@ import { runCoveringExperiment } from "./coveringExperiment.js";
 import { addDataOptions, loadTrainingData, type DataOptions } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds, formatTable } from "./format.js";
 import { integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
+import { progressReporter } from "./progress.js";
 
 interface AnalyzeCommandOptions extends DataOptions {
   lambda: number;
@@ -41,33 +40,6 @@ interface AnalyzeCommandOptions extends DataOptions {
   out?: string;
   figure?: string;
   progress: boolean;
-}
-
-/** A progress bar on stderr for the analysis stages (only when stderr is a terminal). */
-function geometryProgressBar(enabled: boolean) {
-  if (!enabled || !process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: "{stage} |{bar}| {percentage}% | ETA {eta_formatted}",
-      hideCursor: true,
-      clearOnComplete: true,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let stage = "";
-  bar.start(1000, 0, { stage: "" });
-  return {
-    onProgress: (p: GeometryProgress) => {
-      if (p.stage !== stage) {
-        stage = p.stage;
-        bar.start(1000, 0, { stage: p.stage.padEnd(28) });
-      }
-      bar.update(p.total > 0 ? Math.round((1000 * p.done) / p.total) : 0);
-    },
-    stop: () => bar.stop(),
-  };
 }
 
 const num = (v: number | null, digits = 4) =>
@@ -183,11 +155,14 @@ export function describeAnalysis(r: AnalysisReport): string {
 
 async function analyzeCommand(o: AnalyzeCommandOptions): Promise<void> {
   if (o.out !== undefined && o.out.trim() === "") throw new DataError("--out needs a file name");
-  const { dataset } = await loadTrainingData(o);
-  const progress = geometryProgressBar(o.progress);
+  const progress = progressReporter({ enabled: o.progress });
+  let dataset: Dataset;
   let report: AnalysisReport;
-  const t0 = performance.now();
+  let t0: number;
   try {
+    progress.phase("loading data");
+    dataset = (await loadTrainingData(o)).dataset;
+    t0 = performance.now();
     report = analyzeDataset(dataset, {
       kernel: getDistanceKernel(o.backend),
       constant: o.constant,

@@ -3,8 +3,7 @@
 
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
-import cliProgress from "cli-progress";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import type { ExperimentConfig } from "../sweeps/config.js";
 import { ExperimentError } from "../sweeps/errors.js";
 import { figureDataSource } from "../sweeps/figureData.js";
@@ -12,7 +11,7 @@ import { expandTrials, planOf } from "../sweeps/grid.js";
 import { findShardFiles, mergeResults } from "../sweeps/merge.js";
 import { listExperiments, loadExperiment } from "../sweeps/registry.js";
 import { readResults, type ResultRow } from "../sweeps/results.js";
-import { runSweep, type SweepProgress, type SweepReport } from "../sweeps/runner.js";
+import { runSweep, type SweepReport } from "../sweeps/runner.js";
 import { resolveShard, shardPath } from "../sweeps/shard.js";
 import { defaultResultsPath, reproduce, type ReproduceResult } from "../sweeps/reproduce.js";
 import { slurmScript } from "../sweeps/slurm.js";
@@ -21,6 +20,8 @@ import type { FigureFormat } from "../plots/render.js";
 import { type Report, writeReport } from "../plots/report.js";
 import { backendOption } from "./backendOption.js";
 import { formatCount, formatSeconds, formatTable } from "./format.js";
+import { catchInterrupts } from "./interrupt.js";
+import { progressReporter, type ProgressReporter } from "./progress.js";
 import { integerAtLeast } from "./parse.js";
 import { configureProgram, runProgram } from "./boundary.js";
 
@@ -63,57 +64,9 @@ function parseFormats(value: string): FigureFormat[] {
  */
 const WORKER_BACKEND = "kernel backend of the workers (auto = native where built, else wasm)";
 
-/** A progress reporter: a bar with ETA on a terminal, a line per 10% (or minute) otherwise. */
-function sweepProgress(
-  label: string,
-  enabled: boolean,
-): { update: (p: SweepProgress) => void; stop: () => void } {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: process.stderr,
-        format: `${label} |{bar}| {value}/{total} trials | {percentage}% | ETA {eta_formatted}`,
-        hideCursor: true,
-        etaBuffer: 200,
-        fps: 5,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        if (!started) {
-          bar.start(p.total, p.done);
-          started = true;
-        } else bar.update(p.done);
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const t0 = Date.now();
-  let lastTenth = -1;
-  let lastLog = t0;
-  let first: SweepProgress | undefined;
-  return {
-    update: (p) => {
-      first ??= p;
-      const tenth = Math.floor((10 * p.done) / Math.max(1, p.total));
-      const now = Date.now();
-      if (tenth === lastTenth && now - lastLog < 60_000 && p.done !== p.total) return;
-      lastTenth = tenth;
-      lastLog = now;
-      const ran = p.done - first.done;
-      const rate = ran / Math.max(1e-3, (now - t0) / 1000);
-      const eta = rate > 0 ? `, ETA ${formatSeconds((p.total - p.done) / rate)}` : "";
-      process.stderr.write(
-        `${label}: ${formatCount(p.done)}/${formatCount(p.total)} trials${eta}\n`,
-      );
-    },
-    stop: () => {},
-  };
+/** The sweep's progress: a bar with ETA on a terminal, a line per 10% (or minute) otherwise. */
+function sweepProgress(label: string, enabled: boolean): ProgressReporter {
+  return progressReporter({ enabled, lines: true, label });
 }
 
 async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<SweepReport> {
@@ -122,6 +75,7 @@ async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<Swee
   const resultsPath = shard === undefined ? base : shardPath(base, shard);
   const label = `${config.name}${o.quick ? " (quick)" : ""}${shard ? ` shard ${shard.index}/${shard.count}` : ""}`;
   const progress = sweepProgress(label, o.progress);
+  const interrupt = catchInterrupts();
   let report: SweepReport;
   try {
     report = await runSweep({
@@ -132,9 +86,11 @@ async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<Swee
       backend: o.backend,
       ...(shard ? { shard } : {}),
       ...(o.dataPath === undefined ? {} : { dataPath: o.dataPath }),
-      onProgress: progress.update,
+      onProgress: progress.onProgress,
+      signal: interrupt.signal,
     });
   } finally {
+    interrupt.release();
     progress.stop();
   }
   printSweep(label, report);
@@ -210,6 +166,7 @@ async function reproduceCommand(name: string, o: RunOptions & PlotOptions): Prom
   const config = await loadExperiment(name);
   const label = `${config.name}${o.quick ? " (quick)" : ""}`;
   const progress = sweepProgress(label, o.progress);
+  const interrupt = catchInterrupts();
   let result: ReproduceResult;
   try {
     result = await reproduce(config, {
@@ -217,7 +174,11 @@ async function reproduceCommand(name: string, o: RunOptions & PlotOptions): Prom
       workers: o.workers,
       backend: o.backend,
       formats: o.format,
-      onProgress: (p) => progress.update(p),
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        progress.onProgress(p);
+        if (p.done === p.total) interrupt.release(); // the figures: signals end the process
+      },
       onFigure: (figure) => {
         progress.stop();
         process.stderr.write(`  figure ${figure}\n`);
@@ -228,6 +189,7 @@ async function reproduceCommand(name: string, o: RunOptions & PlotOptions): Prom
       ...(o.title === undefined ? {} : { title: o.title }),
     });
   } finally {
+    interrupt.release();
     progress.stop();
   }
   printSweep(label, result.sweep);
@@ -391,10 +353,11 @@ export function registerExperimentCommands(program: Command): void {
     .option("--experiment <name>", "draw the experiment's figures (else inferred from the columns)")
     .option("--quick", "with --experiment: its quick grid (for data and boundary figures)")
     .option("--out <dir>", "output directory (default figures/<results file name>)")
-    .option("--format <list>", "svg, png or svg,png", parseFormats, [
-      "svg",
-      "png",
-    ] as FigureFormat[])
+    .addOption(
+      new Option("--format <list>", "svg, png or svg,png")
+        .argParser(parseFormats)
+        .default(["svg", "png"] as FigureFormat[], "svg,png"),
+    )
     .option("--data-path <dir>", "directory of CIFAR-10 or Fashion-MNIST files")
     .option("--title <text>", "figure title prefix")
     .addOption(backendOption())
@@ -407,10 +370,11 @@ export function registerExperimentCommands(program: Command): void {
       .argument("<experiment>"),
   )
     .option("--out <dir>", "figure directory (default figures/<experiment>[-quick])")
-    .option("--format <list>", "svg, png or svg,png", parseFormats, [
-      "svg",
-      "png",
-    ] as FigureFormat[])
+    .addOption(
+      new Option("--format <list>", "svg, png or svg,png")
+        .argParser(parseFormats)
+        .default(["svg", "png"] as FigureFormat[], "svg,png"),
+    )
     .action(reproduceCommand);
 }
 
