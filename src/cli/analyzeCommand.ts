@@ -60,18 +60,30 @@ function problemRow(p: ProblemReport): string[] {
   ];
 }
 
+/** Beyond this many classes the per-class counts are summarized, not listed. */
+const MAX_LISTED_CLASSES = 20;
+
+/** "a: 10, b: 12" — or, for many classes, "min 3, median 10, max 40 over 1,000 classes". */
+function perClass(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  if (entries.length <= MAX_LISTED_CLASSES) {
+    return entries.map(([k, v]) => `${k}: ${formatCount(v)}`).join(", ");
+  }
+  const sorted = Float64Array.from(entries, ([, v]) => v).sort();
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return (
+    `min ${formatCount(sorted[0])}, median ${formatCount(median)}, ` +
+    `max ${formatCount(sorted[sorted.length - 1])} over ${formatCount(entries.length)} classes`
+  );
+}
+
 /** The text report. */
 export function describeAnalysis(r: AnalysisReport): string {
   const b = r.basic;
   const o = r.options;
   const lines = [
     formatFields([
-      [
-        "points",
-        `${formatCount(b.points)} in d = ${b.dim}; per class ${Object.entries(b.classCounts)
-          .map(([k, v]) => `${k}: ${formatCount(v)}`)
-          .join(", ")}`,
-      ],
+      ["points", `${formatCount(b.points)} in d = ${b.dim}; per class ${perClass(b.classCounts)}`],
       ["radius R = max ‖x‖", num(b.radius, 6)],
       [
         "min distance",
@@ -91,8 +103,14 @@ export function describeAnalysis(r: AnalysisReport): string {
     "",
     formatTable(
       ["X⁻", "N⁻", "M⁻", "M⁺", "δ", "ω [CI]", "n pred", "n̂ ≤", "n̂ Alg1", "n̂ Alg2"],
-      r.problems.map(problemRow),
+      r.problems.slice(0, MAX_LISTED_CLASSES).map(problemRow),
     ),
+    ...(r.problems.length > MAX_LISTED_CLASSES
+      ? [
+          `  … and ${formatCount(r.problems.length - MAX_LISTED_CLASSES)} more problems ` +
+            "(every one in --json and --out)",
+        ]
+      : []),
   ];
   if (r.problems.length === 1) {
     const p = r.problems[0];
