@@ -174,7 +174,9 @@ async function main(): Promise<void> {
       n: c.n,
       lambda: c.lambda,
       sgd: { maxEpochs: epochs },
-      onStart: (m, s) => process.stderr.write(`  ${m} seed ${s} …\n`),
+      onProgress: (e) => {
+        if (e.detail !== undefined) process.stderr.write(`  ${e.detail} …\n`);
+      },
     });
     all.push({ case: c.name, rows });
     const sgd = rows.find((r) => r.method === "sgd" && r.seed === 0);

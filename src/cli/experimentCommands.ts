@@ -3,7 +3,6 @@
 
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
-import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
 import type { ExperimentConfig } from "../sweeps/config.js";
 import { ExperimentError } from "../sweeps/errors.js";
@@ -12,7 +11,7 @@ import { expandTrials, planOf } from "../sweeps/grid.js";
 import { findShardFiles, mergeResults } from "../sweeps/merge.js";
 import { listExperiments, loadExperiment } from "../sweeps/registry.js";
 import { readResultsTable, type ResultsTable } from "../sweeps/resultsTable.js";
-import { runSweep, type SweepProgress, type SweepReport } from "../sweeps/runner.js";
+import { runSweep, type SweepReport } from "../sweeps/runner.js";
 import { resolveShard, shardPath } from "../sweeps/shard.js";
 import { defaultResultsPath, reproduce, type ReproduceResult } from "../sweeps/reproduce.js";
 import { slurmScript } from "../sweeps/slurm.js";
@@ -22,6 +21,8 @@ import { FIGURE_FORMATS, type FigureFormat } from "../plots/render.js";
 import { type Report, writeReport } from "../plots/report.js";
 import { backendOption } from "./backendOption.js";
 import { formatCount, formatSeconds, formatTable } from "./format.js";
+import { catchInterrupts } from "./interrupt.js";
+import { progressReporter, type ProgressReporter } from "./progress.js";
 import { integerAtLeast, numberAbove, numberAtLeast } from "./parse.js";
 import { configureProgram, runProgram } from "./boundary.js";
 
@@ -108,57 +109,9 @@ export function defaultPlotDir(resultsFile: string): string {
  */
 const WORKER_BACKEND = "kernel backend of the workers (auto = native where built, else wasm)";
 
-/** A progress reporter: a bar with ETA on a terminal, a line per 10% (or minute) otherwise. */
-function sweepProgress(
-  label: string,
-  enabled: boolean,
-): { update: (p: SweepProgress) => void; stop: () => void } {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: process.stderr,
-        format: `${label} |{bar}| {value}/{total} trials | {percentage}% | ETA {eta_formatted}`,
-        hideCursor: true,
-        etaBuffer: 200,
-        fps: 5,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        if (!started) {
-          bar.start(p.total, p.done);
-          started = true;
-        } else bar.update(p.done);
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const t0 = Date.now();
-  let lastTenth = -1;
-  let lastLog = t0;
-  let first: SweepProgress | undefined;
-  return {
-    update: (p) => {
-      first ??= p;
-      const tenth = Math.floor((10 * p.done) / Math.max(1, p.total));
-      const now = Date.now();
-      if (tenth === lastTenth && now - lastLog < 60_000 && p.done !== p.total) return;
-      lastTenth = tenth;
-      lastLog = now;
-      const ran = p.done - first.done;
-      const rate = ran / Math.max(1e-3, (now - t0) / 1000);
-      const eta = rate > 0 ? `, ETA ${formatSeconds((p.total - p.done) / rate)}` : "";
-      process.stderr.write(
-        `${label}: ${formatCount(p.done)}/${formatCount(p.total)} trials${eta}\n`,
-      );
-    },
-    stop: () => {},
-  };
+/** The sweep's progress: a bar with ETA on a terminal, a line per 10% (or minute) otherwise. */
+function sweepProgress(label: string, enabled: boolean): ProgressReporter {
+  return progressReporter({ enabled, lines: true, label });
 }
 
 async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<SweepReport> {
@@ -167,6 +120,7 @@ async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<Swee
   const resultsPath = shard === undefined ? base : shardPath(base, shard);
   const label = `${config.name}${o.quick ? " (quick)" : ""}${shard ? ` shard ${shard.index}/${shard.count}` : ""}`;
   const progress = sweepProgress(label, o.progress);
+  const interrupt = catchInterrupts();
   let report: SweepReport;
   try {
     report = await runSweep({
@@ -177,9 +131,11 @@ async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<Swee
       backend: o.backend,
       ...(shard ? { shard } : {}),
       ...(o.dataPath === undefined ? {} : { dataPath: o.dataPath }),
-      onProgress: progress.update,
+      onProgress: progress.onProgress,
+      signal: interrupt.signal,
     });
   } finally {
+    interrupt.release();
     progress.stop();
   }
   printSweep(label, report);
@@ -258,6 +214,7 @@ async function reproduceCommand(
   const overrides = overridesOf(o);
   const label = `${config.name}${o.quick ? " (quick)" : ""}`;
   const progress = sweepProgress(label, o.progress);
+  const interrupt = catchInterrupts();
   let result: ReproduceResult;
   try {
     result = await reproduce(config, {
@@ -270,7 +227,11 @@ async function reproduceCommand(
       ...(o.paperNames === undefined
         ? {}
         : { paperNamesDir: o.paperNames === true ? join("results", "paper") : o.paperNames }),
-      onProgress: (p) => progress.update(p),
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        progress.onProgress(p);
+        if (p.done === p.total) interrupt.release(); // the figures: signals end the process
+      },
       onFigure: (figure) => {
         progress.stop();
         process.stderr.write(`  figure ${figure}\n`);
@@ -281,6 +242,7 @@ async function reproduceCommand(
       ...(o.title === undefined ? {} : { title: o.title }),
     });
   } finally {
+    interrupt.release();
     progress.stop();
   }
   printSweep(label, result.sweep);

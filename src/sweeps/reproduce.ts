@@ -11,7 +11,8 @@ import type { ExperimentConfig } from "./config.js";
 import { figureDataSource } from "./figureData.js";
 import { type PaperResultsReport, writePaperResults } from "./paperResults.js";
 import { readResultsTable } from "./resultsTable.js";
-import { runSweep, type SweepProgress, type SweepReport } from "./runner.js";
+import type { OnProgress } from "../progress.js";
+import { runSweep, type SweepReport } from "./runner.js";
 
 /** results/<experiment>[-quick].csv */
 export function defaultResultsPath(name: string, quick: boolean): string {
@@ -47,7 +48,10 @@ export interface ReproduceOptions {
   readonly paperNamesDir?: string;
   /** Title prefix of the figures (default the experiment's title). */
   readonly title?: string;
-  readonly onProgress?: (p: SweepProgress) => void;
+  /** The sweep's progress (see SweepOptions.onProgress). */
+  readonly onProgress?: OnProgress;
+  /** Stops the sweep when aborted (see SweepOptions.signal); no figures are drawn then. */
+  readonly signal?: AbortSignal;
   /** Told each figure's name as it is written. */
   readonly onFigure?: (name: string) => void;
 }
@@ -80,6 +84,7 @@ export async function reproduce(
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...dataPath,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const t0 = performance.now();
   const { table } = await readResultsTable([sweep.resultsPath]);
