@@ -3,6 +3,7 @@
 // by seed, the strategies of one seed run back to back so that they see the same load).
 //
 // npm run bench:smaller [-- --quick] [-- --seeds k] [-- --only <text>] [-- --skip <text>]
+//   [-- --backend auto|native|wasm|reference]
 //   --quick: Two Moons and MNIST 1 vs 9 with n = 1000 only, 2 seeds
 //   --only / --skip: run only / skip the problems whose label contains the text (repeatable)
 // Every finished row is also appended as JSON to bench/results/smaller.jsonl.
@@ -21,7 +22,7 @@ import {
 } from "../src/data/preprocess.js";
 import { InterpolatingNetwork } from "../src/dfg/estimator.js";
 import { SELECTION_STRATEGIES, type SelectionStrategy } from "../src/dfg/model.js";
-import { getKernels } from "../src/ops/index.js";
+import { getKernels, type BackendChoice } from "../src/ops/index.js";
 import { loadFashionMnist, loadMnist } from "../src/node/loaders.js";
 import { Rng } from "../src/random/rng.js";
 import { currentCommit } from "./util.js";
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
   const seeds = Number(optionValues("--seeds")[0] ?? (quick ? 2 : 5));
   const only = optionValues("--only");
   const skip = optionValues("--skip");
-  const kernels = getKernels("auto");
+  const kernels = getKernels((optionValues("--backend")[0] ?? "auto") as BackendChoice);
   mkdirSync("bench/results", { recursive: true });
   const log = "bench/results/smaller.jsonl";
   console.log(
