@@ -75,6 +75,16 @@ interface NativeContext {
     weights: Float32Array,
     bias: Float32Array,
   ): void;
+  coverage(
+    bits: Uint32Array,
+    wordsPerRow: number,
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): number;
   info(): { simd: string; threads: number };
   close(): void;
 }
@@ -108,7 +118,7 @@ function checkResult(kernel: string, result: number): number {
 
 /** The kernels of the native backend, and its instance (name and workspaces). */
 export type NativeKernels = BackendInstance &
-  Omit<KernelSignatures, "reluMinMany" | "reluBelow" | "reluAnyBelow">;
+  Omit<KernelSignatures, "reluMinMany" | "reluBelow" | "reluAnyBelow" | "reluCoverage">;
 
 function loadAddon(path: string): NativeAddon {
   if (!existsSync(path)) {
@@ -225,6 +235,19 @@ export function createNativeKernels(
       const r = ctx.maskedBelow(bits.data, bits.wordsPerRow, mask, rows, count, bound, out);
       return checkResult("maskedBelow", r);
     },
+    coverage(bits, masks, maskCount, bounds, rows, count, out) {
+      const r = ctx.coverage(
+        bits.data,
+        bits.wordsPerRow,
+        masks,
+        maskCount,
+        bounds,
+        rows,
+        count,
+        out,
+      );
+      checkResult("coverage", r);
+    },
   };
   const info = ctx.info();
   return { ...kernels, name: `native (${info.simd}, ${info.threads} threads)` };
@@ -241,3 +264,4 @@ registerKernel("native", "separation", (b: NativeKernels, ...a) => b.separation(
 registerKernel("native", "sampleHyperplanes", (b: NativeKernels, ...a) =>
   b.sampleHyperplanes(...a),
 );
+registerKernel("native", "coverage", (b: NativeKernels, ...a) => b.coverage(...a));
