@@ -25,6 +25,7 @@ import {
 } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
 import { integerAtLeast, numberAbove } from "./parse.js";
+import { roundNoise } from "../util/round.js";
 
 export { VerificationError } from "../errors.js";
 
@@ -160,7 +161,7 @@ function fmt(v: number | null, digits = 4): string {
   if (v === null) return "—";
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e7)) return v.toExponential(digits - 1);
   if (Math.abs(v) >= 1000) return formatCount(v);
-  return Number(v.toPrecision(digits)).toString();
+  return String(roundNoise(v, digits));
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { FigureAxis } from "./config.js";
 import { asTable, type Panel, type ResultsSource, type ResultsTable } from "./resultsTable.js";
 import { probabilitySurface, CONTOUR_LEVEL, DEFAULT_CONTOUR_SIGMA } from "../plots/heatmap.js";
+import { formatShort } from "../util/round.js";
 
 /** Fewest runs per cell for which interpolation probabilities are reported. */
 export const MIN_RUNS_FOR_PROBABILITY = 5;
@@ -17,9 +18,7 @@ export interface SummaryOptions {
   readonly minRuns?: number;
 }
 
-function fmt(v: number, digits = 3): string {
-  return Number.isInteger(v) ? v.toLocaleString("en-US") : String(Number(v.toPrecision(digits)));
-}
+const fmt = (v: number, digits = 3): string => formatShort(v, digits);
 
 function smoothingWords(sigma: number): string {
   return sigma === 0
