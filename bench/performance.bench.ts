@@ -78,6 +78,8 @@ async function runCase(name: string): Promise<void> {
   const { Rng } = await import("../src/random/rng.js");
   const { getKernels } = await import("../src/ops/index.js");
   await import("../src/backends/native/index.js");
+  // Helper threads for the WebAssembly kernels (as the CLI has).
+  await import("../src/backends/wasm/node/threads.js");
   const backendArg = process.argv.indexOf("--backend");
   const kernels = getKernels(backendArg >= 0 ? (process.argv[backendArg + 1] as "wasm") : "auto");
   // In place: one copy of the 220 MB of features, as a memory-conscious user would do.
