@@ -11,7 +11,12 @@ import { figureDataSource } from "../sweeps/figureData.js";
 import { expandTrials, planOf } from "../sweeps/grid.js";
 import { findShardFiles, mergeResults } from "../sweeps/merge.js";
 import { listExperiments, loadExperiment } from "../sweeps/registry.js";
-import { readResults, type ResultRow } from "../sweeps/results.js";
+import {
+  duplicatesWarning,
+  readResults,
+  type ResultRow,
+  uniqueTrials,
+} from "../sweeps/results.js";
 import { runSweep, type SweepProgress, type SweepReport } from "../sweeps/runner.js";
 import { resolveShard, shardPath } from "../sweeps/shard.js";
 import { defaultResultsPath, reproduce, type ReproduceResult } from "../sweeps/reproduce.js";
@@ -150,6 +155,8 @@ function printSweep(label: string, report: SweepReport): void {
     `memonet sweep: ${label}: ${formatCount(report.total)} trials, ${formatCount(report.resumed)} already done, ` +
       `ran ${formatCount(report.ran)} in ${formatSeconds(report.seconds)}${repaired} → ${report.resultsPath}`,
   );
+  const dup = duplicatesWarning(report.resultsPath, report.duplicates);
+  if (dup !== "") process.stderr.write(`memonet sweep: ${dup}\n`);
 }
 
 function printReport(report: Report): void {
@@ -195,12 +202,16 @@ async function plotResults(
 async function plotCommand(files: string[], o: PlotOptions): Promise<void> {
   const config = o.experiment === undefined ? undefined : await loadExperiment(o.experiment);
   const rows: ResultRow[] = [];
+  const seen = new Set<string>(); // each trial counts once, over all files (uniqueTrials)
   for (const f of files) {
     const parsed = await readResults(f);
     if (parsed.partial !== undefined) {
       process.stderr.write(`memonet plot: ${f}: ignoring a cut last line\n`);
     }
-    for (const row of parsed.rows) rows.push(row); // no spread: files of 10⁵–10⁶ rows
+    const unique = uniqueTrials(parsed.rows, seen);
+    const dup = duplicatesWarning(f, parsed.duplicates + unique.duplicates, parsed.firstDuplicateLine);
+    if (dup !== "") process.stderr.write(`memonet plot: ${dup}\n`);
+    for (const row of unique.rows) rows.push(row); // no spread: files of 10⁵–10⁶ rows
   }
   const out = o.out ?? join("figures", basename(files[0], ".csv"));
   await plotResults(rows, files, config, o, out);

@@ -121,6 +121,41 @@ export interface ResultsFile {
   readonly rows: readonly ResultRow[];
   /** Text of a last line without its newline (cut by a crash); not in `rows`. */
   readonly partial: string | undefined;
+  /** Rows of a trial that an earlier row already has (dropped from `rows`; see uniqueTrials). */
+  readonly duplicates: number;
+  /** 1-based line of the first dropped duplicate row, if any. */
+  readonly firstDuplicateLine?: number;
+}
+
+/** Rows reduced to one per trial, and how many were dropped. */
+export interface UniqueRows {
+  readonly rows: ResultRow[];
+  readonly duplicates: number;
+  /** Index (in the input) of the first dropped row, or -1. */
+  readonly firstDuplicate: number;
+}
+
+/**
+ * The one rule for duplicate trials, shared by resume, `plot`, `merge` and `reproduce`: a trial
+ * (its key: data set, n, λ, activation, restart) counts once — its first row is kept, every
+ * later row of the same trial is dropped, and the caller warns how many were.
+ */
+export function uniqueTrials(rows: Iterable<ResultRow>, seen = new Set<string>()): UniqueRows {
+  const out: ResultRow[] = [];
+  let duplicates = 0;
+  let firstDuplicate = -1;
+  let i = 0;
+  for (const row of rows) {
+    const key = rowKey(row);
+    if (seen.has(key)) {
+      if (duplicates++ === 0) firstDuplicate = i;
+    } else {
+      seen.add(key);
+      out.push(row);
+    }
+    i++;
+  }
+  return { rows: out, duplicates, firstDuplicate };
 }
 
 /** Columns every results file must have to be read. */
@@ -139,7 +174,10 @@ export function samplesFromDatasetName(name: string): number | undefined {
   return fixed[name];
 }
 
-/** Parses results-file text (ours or the paper's); ExperimentError names the file, line, column. */
+/**
+ * Parses results-file text (ours or the paper's); ExperimentError names the file, line, column.
+ * Duplicate rows of a trial are dropped (uniqueTrials) and counted in `duplicates`.
+ */
 export function parseResults(text: string, path: string): ResultsFile {
   const { records, lines, partial } = parseCsvRecords(text.replace(/^\uFEFF/, ""));
   if (records.length === 0) throw new ExperimentError(`${path}: empty results file (no header)`);
@@ -163,7 +201,25 @@ export function parseResults(text: string, path: string): ResultsFile {
     }
     rows.push(toRow(fields, index, columns, `${path}: line ${lines[r]}`));
   }
-  return { path, columns, rows, partial };
+  const unique = uniqueTrials(rows);
+  return {
+    path,
+    columns,
+    rows: unique.rows,
+    partial,
+    duplicates: unique.duplicates,
+    ...(unique.firstDuplicate < 0 ? {} : { firstDuplicateLine: lines[unique.firstDuplicate + 1] }),
+  };
+}
+
+/** A one-line warning for dropped duplicate rows of `file` ("" when there are none). */
+export function duplicatesWarning(file: string, duplicates: number, line?: number): string {
+  if (duplicates === 0) return "";
+  const where = line === undefined ? "" : ` (the first at line ${line})`;
+  return (
+    `${file}: ${duplicates} duplicate row${duplicates === 1 ? "" : "s"} of trials already read` +
+    `${where} dropped; each trial counts once`
+  );
 }
 
 function toRow(

@@ -44,6 +44,8 @@ export interface SweepReport {
   readonly ran: number;
   /** Bytes of a cut last line removed from the results file. */
   readonly repairedBytes: number;
+  /** Rows of the file that repeat a trial (each trial counts once; see uniqueTrials). */
+  readonly duplicates: number;
   readonly seconds: number;
 }
 
@@ -115,6 +117,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepReport> {
     resumed,
     ran: pending.length,
     repairedBytes: opened.repairedBytes,
+    duplicates: opened.duplicates,
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -4,7 +4,7 @@
 // every field and names the one at fault.
 
 import { NetworkFileError } from "../errors.js";
-import { type Dyadic, ZERO, dyadic, hexMantissa, parseMantissa } from "./dyadic.js";
+import { type Dyadic, ZERO, bitLength, dyadic, hexMantissa, parseMantissa } from "./dyadic.js";
 import type { MemorizationReport, OutputSpec } from "./memorize.js";
 import { type LayerSpan, type ReluNetwork, type SparseLayer, sparseLayer } from "./network.js";
 
@@ -125,15 +125,16 @@ export function networkFromJson(text: string, source = "network file"): NetworkD
       `this memonet reads version ${NETWORK_VERSION}, the file has ${JSON.stringify(doc.version)}`,
     );
   }
-  const inputDim = positiveInteger(doc.inputDim, "inputDim", fail);
-  const outputDim = positiveInteger(doc.outputDim, "outputDim", fail);
+  const inputDim = positiveInteger(doc.inputDim, "inputDim", fail, MAX_LAYER_SIZE);
+  const outputDim = positiveInteger(doc.outputDim, "outputDim", fail, MAX_LAYER_SIZE);
   if (!Array.isArray(doc.layers) || doc.layers.length === 0) {
     return fail("layers", "expected a non-empty array");
   }
   const layers: SparseLayer[] = [];
+  const limit = numberBitsLimit(doc.layers.length);
   let inputs = inputDim;
   doc.layers.forEach((raw: unknown, l: number) => {
-    layers.push(readLayer(raw, `layers[${l}]`, inputs, fail));
+    layers.push(readLayer(raw, `layers[${l}]`, inputs, fail, limit));
     inputs = layers[l].outputs;
   });
   if (inputs !== outputDim) {
@@ -167,19 +168,54 @@ export function networkFromJson(text: string, source = "network file"): NetworkD
 
 type Fail = (field: string, what: string) => never;
 
+/**
+ * Bits of stage I's numbers that do not grow with the depth: float64 inputs (exponents down to
+ * −1074, magnitudes below 2^1024), the direction's q <= log₂(d·N²·√π) <= 139 fraction bits and
+ * the scale 2^k with k <= 2 + 1074 + q; see README.md, "Network file format" (limits).
+ */
+export const NUMBER_BITS_BASE = 2048;
+
+/**
+ * The largest |exponent| and mantissa length (bits) of a number in a network of `depth` layers
+ * that memonet's constructions can produce: NUMBER_BITS_BASE + depth. Stage III's powers of two
+ * and crafted integers have at most n·ρ + ρ + 2 bits, and each of the n·ρ bits costs 3 layers.
+ */
+export function numberBitsLimit(depth: number): number {
+  return NUMBER_BITS_BASE + depth;
+}
+
+/** Largest input dimension and layer width a network file may declare (column indices are int32). */
+export const MAX_LAYER_SIZE = 2 ** 31 - 1;
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function positiveInteger(v: unknown, field: string, fail: Fail): number {
+function positiveInteger(v: unknown, field: string, fail: Fail, max = Infinity): number {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) {
     return fail(field, `expected a positive integer, got ${JSON.stringify(v)}`);
   }
+  if (v > max) return fail(field, `${v} is more than the ${max} a network file may declare`);
   return v;
 }
 
-function readNumber(mantissa: unknown, exponent: unknown, field: string, fail: Fail): Dyadic {
+/** Decimal digits (plus sign and "0x") that a mantissa of `bits` bits can take at most. */
+function mantissaChars(bits: number): number {
+  return Math.ceil(bits * Math.log10(2)) + 3;
+}
+
+function readNumber(
+  mantissa: unknown,
+  exponent: unknown,
+  field: string,
+  fail: Fail,
+  limit: number,
+): Dyadic {
   if (typeof mantissa !== "string") return fail(field, "mantissa must be a string");
+  const bound = `at most ${limit} bits for a network of this depth (see "Network file format")`;
+  if (mantissa.length > mantissaChars(limit)) {
+    return fail(field, `mantissa of ${mantissa.length} characters is longer than ${bound}`);
+  }
   const m = parseMantissa(mantissa);
   if (m === undefined) {
     return fail(
@@ -187,16 +223,26 @@ function readNumber(mantissa: unknown, exponent: unknown, field: string, fail: F
       `mantissa ${JSON.stringify(mantissa.slice(0, 40))} is not a decimal or 0x-hex integer`,
     );
   }
-  if (typeof exponent !== "number" || !Number.isSafeInteger(exponent) || Math.abs(exponent) > 1e9) {
-    return fail(
-      field,
-      `exponent must be an integer of magnitude <= 1e9, got ${JSON.stringify(exponent)}`,
-    );
+  if (typeof exponent !== "number" || !Number.isSafeInteger(exponent)) {
+    return fail(field, `exponent must be an integer, got ${JSON.stringify(exponent)}`);
   }
-  return dyadic(m, exponent);
+  const v = dyadic(m, exponent);
+  if (Math.abs(exponent) > limit || Math.abs(v.e) > limit) {
+    return fail(field, `exponent ${exponent} is outside ±${limit}, ${bound}`);
+  }
+  if (bitLength(v.m) > limit) {
+    return fail(field, `mantissa has ${bitLength(v.m)} bits, more than ${bound}`);
+  }
+  return v;
 }
 
-function readLayer(raw: unknown, field: string, inputs: number, fail: Fail): SparseLayer {
+function readLayer(
+  raw: unknown,
+  field: string,
+  inputs: number,
+  fail: Fail,
+  limit: number,
+): SparseLayer {
   if (!isObject(raw)) return fail(field, "expected an object");
   if (raw.inputs !== inputs) {
     fail(
@@ -204,9 +250,18 @@ function readLayer(raw: unknown, field: string, inputs: number, fail: Fail): Spa
       `expected ${inputs} (the outputs of the layer below), got ${JSON.stringify(raw.inputs)}`,
     );
   }
-  const outputs = positiveInteger(raw.outputs, `${field}.outputs`, fail);
+  const outputs = positiveInteger(raw.outputs, `${field}.outputs`, fail, MAX_LAYER_SIZE);
   if (!Array.isArray(raw.weights)) return fail(`${field}.weights`, "expected an array");
   if (!Array.isArray(raw.biases)) return fail(`${field}.biases`, "expected an array");
+  // Declared sizes against the arrays, before anything is allocated per output.
+  const entries = raw.weights.length + raw.biases.length;
+  if (outputs > entries) {
+    fail(
+      `${field}.outputs`,
+      `declares ${outputs} neurons but the layer has only ${entries} weights and biases ` +
+        `(every neuron needs at least one)`,
+    );
+  }
   const rows: [number, Dyadic][][] = Array.from({ length: outputs }, () => []);
   const seen = new Set<number>();
   raw.weights.forEach((w: unknown, k: number) => {
@@ -223,7 +278,7 @@ function readLayer(raw: unknown, field: string, inputs: number, fail: Fail): Spa
     const key = row * inputs + col;
     if (seen.has(key)) fail(f, `a second weight for row ${row}, column ${col}`);
     seen.add(key);
-    const v = readNumber(w[2], w[3], f, fail);
+    const v = readNumber(w[2], w[3], f, fail, limit);
     if (v.m === 0n) fail(f, "zero weights must be left out");
     rows[row].push([col, v]);
   });
@@ -238,7 +293,7 @@ function readLayer(raw: unknown, field: string, inputs: number, fail: Fail): Spa
     }
     if (seenBias.has(row)) fail(f, `a second bias for row ${row}`);
     seenBias.add(row);
-    biases[row] = readNumber(b[1], b[2], f, fail);
+    biases[row] = readNumber(b[1], b[2], f, fail, limit);
   });
   return sparseLayer(inputs, rows, biases);
 }
