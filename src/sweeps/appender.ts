@@ -9,7 +9,6 @@ import {
   openSync,
   readFileSync,
   rmSync,
-  statSync,
   writeSync,
 } from "node:fs";
 import { hostname } from "node:os";
@@ -26,8 +25,6 @@ export interface OpenedResults {
   readonly rows: readonly ResultRow[];
   /** Bytes of a cut last line that were removed. */
   readonly repairedBytes: number;
-  /** Rows of trials that an earlier row of the file already has (not in `rows`). */
-  readonly duplicates: number;
 }
 
 /** Appends rows to a results file, one complete line per write(); fsyncs about once a second. */
@@ -59,14 +56,8 @@ export class ResultsAppender {
   private static openLocked(path: string, columns: readonly string[], lock: string): OpenedResults {
     let bytes: Buffer | undefined;
     try {
-      if (!statSync(path).isFile()) {
-        throw new ExperimentError(
-          `${path}: not a regular file; a results file must be one (it is appended to and cut)`,
-        );
-      }
       bytes = readFileSync(path);
     } catch (e) {
-      if (e instanceof ExperimentError) throw e;
       if (errorCode(e) !== "ENOENT") throw new ExperimentError(writeFailure(path, e));
     }
     const header = csvLine(columns);
@@ -80,7 +71,6 @@ export class ResultsAppender {
         appender: new ResultsAppender(fd, columns, path, lock),
         rows: [],
         repairedBytes: bytes?.length ?? 0,
-        duplicates: 0,
       };
     }
     const complete = bytes.lastIndexOf(0x0a) + 1;
@@ -104,7 +94,6 @@ export class ResultsAppender {
       appender: new ResultsAppender(appendFd, columns, path, lock),
       rows: parsed.rows,
       repairedBytes: bytes.length - complete,
-      duplicates: parsed.duplicates,
     };
   }
 

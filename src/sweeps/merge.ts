@@ -14,7 +14,7 @@ export interface MergeReport {
   readonly out: string;
   readonly files: readonly string[];
   readonly rows: number;
-  /** Rows of a trial that an earlier row (of any file) already has: dropped (uniqueTrials). */
+  /** Rows that appeared in more than one file (the first is kept). */
   readonly duplicates: number;
   /** Trials of the experiment that no file has. */
   readonly missing: readonly Trial[];
@@ -75,7 +75,6 @@ export async function mergeResults(
         `${f}: its columns differ from those of ${files[0]} (${parsed.columns.join(",")} vs ${columns.join(",")})`,
       );
     }
-    duplicates += parsed.duplicates;
     for (const row of parsed.rows) {
       const key = rowKey(row);
       if (byKey.has(key)) duplicates++;
