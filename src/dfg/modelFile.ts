@@ -3,13 +3,11 @@
 
 import { ModelFileError } from "../errors.js";
 import {
-  type Constraint,
-  expected,
-  integerAtLeast,
+  DocumentReader,
+  constant,
   interval,
   numberAbove,
   numberAtLeast,
-  strOptions,
 } from "../validation.js";
 import { decodeBase64, encodeBase64 } from "../util/base64.js";
 import type { Activation, FirstLayer } from "./firstLayer.js";
@@ -84,60 +82,10 @@ export function modelToJson(model: InterpolationModel, options: ModelWriteOption
   return JSON.stringify(doc);
 }
 
-/** Reads fields of an untrusted parsed JSON document, naming the path of the bad field. */
-class Reader {
-  constructor(private readonly source: string) {}
-
-  fail(path: string, message: string): never {
-    throw new ModelFileError(`${this.source}: ${path}: ${message}`);
-  }
-
-  object(value: unknown, path: string): Record<string, unknown> {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      this.fail(path, `expected an object, found ${describe(value)}`);
-    }
-    return value as Record<string, unknown>;
-  }
-
-  /** `value` if it meets `constraint`, else "expected <constraint>, found <value>". */
-  check<T>(value: unknown, path: string, constraint: Constraint<T>): T {
-    if (!constraint.test(value)) this.fail(path, expected(constraint, value));
-    return value;
-  }
-
-  number(value: unknown, path: string): number {
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      this.fail(path, `expected a finite number, found ${describe(value)}`);
-    }
-    return value;
-  }
-
-  integer(value: unknown, path: string, min: number): number {
-    const n = this.number(value, path);
-    return this.check(n, path, integerAtLeast(min));
-  }
-
-  boolean(value: unknown, path: string): boolean {
-    if (typeof value !== "boolean")
-      this.fail(path, `expected true or false, found ${describe(value)}`);
-    return value;
-  }
-
-  string(value: unknown, path: string): string {
-    if (typeof value !== "string") this.fail(path, `expected a string, found ${describe(value)}`);
-    return value;
-  }
-
-  oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T {
-    return this.check(this.string(value, path), path, strOptions(options));
-  }
-
-  array(value: unknown, path: string, length?: number): unknown[] {
-    if (!Array.isArray(value)) this.fail(path, `expected an array, found ${describe(value)}`);
-    if (length !== undefined && value.length !== length) {
-      this.fail(path, `expected ${length} entries, found ${value.length}`);
-    }
-    return value;
+/** The document reader of src/validation.ts, plus the typed arrays of model files. */
+class Reader extends DocumentReader {
+  constructor(source: string) {
+    super(source, (m) => new ModelFileError(m));
   }
 
   typed<T extends Float32Array | Uint32Array>(
@@ -179,13 +127,6 @@ class Reader {
   }
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing (missing)";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeof value;
-}
-
 /** Parses and validates model-file text; `source` names the file in error messages. */
 export function modelFromJson(text: string, source: string): InterpolationModel {
   let parsed: unknown;
@@ -199,7 +140,7 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
   const r: Reader = new Reader(source);
   const doc = r.object(parsed, "(top level)");
   if (doc.format !== MODEL_FORMAT) {
-    r.fail("format", `expected ${JSON.stringify(MODEL_FORMAT)}, found ${describe(doc.format)}`);
+    r.check(doc.format, "format", constant(MODEL_FORMAT));
   }
   const version = r.integer(doc.version, "version", 0);
   if (version !== MODEL_VERSION) {
