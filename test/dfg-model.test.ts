@@ -8,7 +8,7 @@ import { normalizeRadius, subset } from "../src/data/preprocess.js";
 import { InterpolatingNetwork } from "../src/dfg/estimator.js";
 import { modelStats, type InterpolationModel } from "../src/dfg/model.js";
 import { getKernels } from "../src/ops/index.js";
-import { modelFromJson, modelToJson } from "../src/dfg/modelFile.js";
+import { ModelFileError, modelFromJson, modelToJson } from "../src/dfg/modelFile.js";
 import { fitNet } from "./helpers.js";
 
 const moons = normalizeRadius(makeMoons(600, 0.05, 3));
@@ -106,6 +106,68 @@ test("model file: round trip predicts identically; corrupt files give clear erro
   bad((d) => (d.params.lambda = -1), /params: lambda .* >= 0/);
   bad((d) => delete d.activation, /activation: expected a string, found nothing \(missing\)/);
   assert.ok(doc.subnetworks.length === 3);
+});
+
+test("model file: info, preprocessing, finite weights and unique class names are checked", async () => {
+  const net = await fitNet(multi, { n: 150, lambda: 0.5, seed: 2 });
+  const text = modelToJson({ ...net.model, preprocessing: { scale: 0.5 } });
+  const shape = JSON.parse(text);
+  const bad = (mutate: (d: typeof shape) => void, pattern: RegExp) => {
+    const d = JSON.parse(text);
+    mutate(d);
+    assert.throws(
+      () => modelFromJson(JSON.stringify(d), "m.json"),
+      (e: Error) => e instanceof ModelFileError && pattern.test(e.message),
+      pattern.source,
+    );
+  };
+  // info missing or mistyped (`memonet info` used to crash with a TypeError)
+  bad((d) => delete d.info, /^m\.json: info: expected an object, found nothing \(missing\)$/);
+  bad((d) => (d.info = [1]), /^m\.json: info: expected an object, found an array$/);
+  bad((d) => (d.info.radius = "x"), /^m\.json: info\.radius: expected a finite number, found "x"$/);
+  bad(
+    (d) => (d.info.trainingAccuracy = 2),
+    /info\.trainingAccuracy: expected a finite number in \[0, 1\]/,
+  );
+  bad((d) => (d.info.uncovered = [0]), /info\.uncovered: expected 3 entries, found 1/);
+  bad((d) => (d.info.interpolates = "yes"), /info\.interpolates: expected true or false/);
+  // preprocessing.scale <= 0 (gave silently wrong predictions)
+  for (const scale of [0, -1, "1"]) {
+    bad(
+      (d) => (d.preprocessing.scale = scale),
+      /^m\.json: preprocessing\.scale: expected a finite number/,
+    );
+  }
+  bad(
+    (d) => (d.preprocessing.pixelMax = 0),
+    /preprocessing\.pixelMax: expected a finite number > 0/,
+  );
+  // a NaN or infinite weight, written as its float32 bytes
+  for (const [value, shown] of [
+    [NaN, "NaN"],
+    [Infinity, "Infinity"],
+  ] as const) {
+    bad(
+      (d) => {
+        const bytes = Buffer.from(d.firstLayer.weights.base64, "base64");
+        bytes.writeFloatLE(value, 4 * 7);
+        d.firstLayer.weights.base64 = bytes.toString("base64");
+      },
+      new RegExp(`firstLayer\\.weights: entry 7 is ${shown}, expected a finite number`),
+    );
+  }
+  // duplicate class names (labels would be matched to the wrong class)
+  bad((d) => (d.classNames[2] = d.classNames[0]), /^m\.json: classNames\[2\]: "0" appears twice$/);
+  // extra keys are not carried into the model (a deeply nested one reached `info --json`)
+  const deep = JSON.parse(text);
+  let nest: Record<string, unknown> = {};
+  deep.params.extra = nest;
+  for (let i = 0; i < 2000; i++) nest = nest.x = {};
+  deep.info.extra = { y: 1 };
+  const loaded = modelFromJson(JSON.stringify(deep), "m.json");
+  assert.equal("extra" in loaded.params, false);
+  assert.equal("extra" in loaded.info, false);
+  assert.deepEqual(loaded.preprocessing, { scale: 0.5 });
 });
 
 test("bad input: options and data are rejected with messages naming the problem", async () => {

@@ -2,17 +2,11 @@
 // little-endian bytes with an explicit dtype and shape; see "Model file format" in README.md.
 
 import { ModelFileError } from "../errors.js";
-import {
-  DocumentReader,
-  constant,
-  interval,
-  numberAbove,
-  numberAtLeast,
-} from "../validation.js";
+import { DocumentReader, constant, interval, numberAbove, numberAtLeast } from "../validation.js";
 import { decodeBase64, encodeBase64 } from "../util/base64.js";
 import type { Activation, FirstLayer } from "./firstLayer.js";
 import type { FitInfo, FitParams, InterpolationModel, OutputMode } from "./model.js";
-import { resolveParams } from "./params.js";
+import { DEFAULT_PARAMS, resolveParams } from "./params.js";
 import { wordsPerRowFor } from "../backends/types.js";
 import type { SecondLayer } from "./secondLayer.js";
 import { DATA_KINDS, type DataSpec, type DataSplit } from "../data/spec.js";
@@ -204,7 +198,7 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
     });
   let params: FitParams;
   try {
-    params = resolveParams(r.object(doc.params, "params") as Partial<FitParams>);
+    params = resolveParams(knownParams(r.object(doc.params, "params")));
   } catch (e) {
     r.fail("params", (e as Error).message);
   }
@@ -237,6 +231,16 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
 }
 
 const POSITIVE = numberAbove(0);
+
+/** The keys of FitParams a model file may hold (others are dropped, not carried along). */
+const PARAM_KEYS = [...Object.keys(DEFAULT_PARAMS), "pruneFirst"] as const;
+
+/** Only the hyperparameters of `o` (a file's extra keys would reach `info --json` as they are). */
+function knownParams(o: Record<string, unknown>): Partial<FitParams> {
+  const out: Record<string, unknown> = {};
+  for (const key of PARAM_KEYS) if (o[key] !== undefined) out[key] = o[key];
+  return out as Partial<FitParams>;
+}
 
 /** The `training` block: a data spec (only its known keys are kept, each checked). */
 function readTraining(r: Reader, value: unknown): DataSpec {
