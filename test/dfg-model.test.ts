@@ -9,6 +9,9 @@ import { InterpolatingNetwork } from "../src/dfg/estimator.js";
 import { modelStats, type InterpolationModel } from "../src/dfg/model.js";
 import { getKernels } from "../src/ops/index.js";
 import { ModelFileError, modelFromJson, modelToJson } from "../src/dfg/modelFile.js";
+import { computeActivations } from "../src/dfg/firstLayer.js";
+import { maskedScores } from "../src/dfg/maskedScores.js";
+import { decideByMargin, marginDecider } from "../src/dfg/predict.js";
 import { fitNet } from "./helpers.js";
 
 const moons = normalizeRadius(makeMoons(600, 0.05, 3));
@@ -245,5 +248,52 @@ test("the wasm and reference backends build bit-identical models and predictions
     assert.equal(b.model.info.backend, "wasm");
     assert.equal(strip(a.model), strip(b.model));
     assert.deepEqual(await a.predict(ds), await b.predict(ds));
+  }
+});
+
+test("many one-point classes: the batched margin rule decides as decideByMargin, row by row", async () => {
+  // 400 points, each its own class (issue 11: 3 000 such classes took 38 s outside the fit).
+  const size = 400;
+  const features = new Float32Array(size * 2);
+  for (let i = 0; i < features.length; i++) features[i] = Math.sin(i * 12.9898) * 0.5;
+  const names = Array.from({ length: size }, (_, k) => `c${k}`);
+  const ds = makeDataset(
+    "one-point",
+    features,
+    2,
+    Int32Array.from(names, (_, k) => k),
+    names,
+  );
+  for (const activation of ["threshold", "relu"] as const) {
+    const net = await fitNet(ds, { n: 300, lambda: 0.5, seed: 1, activation });
+    const model = net.model;
+    const kernels = getKernels("reference");
+    const workspace = kernels.workspace();
+    try {
+      const acts = computeActivations(
+        features,
+        size,
+        model.firstLayer,
+        activation,
+        kernels,
+        workspace,
+      );
+      const scores = maskedScores(acts, kernels);
+      const masks = model.subnetworks.map((s) => s.masks);
+      const decide = marginDecider(model, masks);
+      for (let row = 0; row < size; row++) {
+        assert.equal(decide(scores, row), decideByMargin(model, masks, scores, row), `row ${row}`);
+      }
+      // predict (batched rule) and the fit's training accuracy (batched too) agree.
+      const predicted = await net.predict(ds);
+      const right = predicted.filter((k, i) => k === ds.labels[i]).length;
+      assert.equal(right / size, model.info.trainingAccuracy);
+      assert.ok(
+        model.subnetworks.some((s) => s.width === 0),
+        "some classes have no neuron",
+      );
+    } finally {
+      workspace.dispose();
+    }
   }
 });
