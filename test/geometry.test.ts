@@ -25,6 +25,7 @@ import { OptionError } from "../src/dfg/params.js";
 import { referenceKernels } from "../src/ops/index.js";
 import "../src/backends/native/distances.js";
 import { Rng } from "../src/random/rng.js";
+import { spanRank } from "../src/geometry/span.js";
 
 const kernel = referenceDistanceKernel;
 
@@ -36,6 +37,28 @@ function dataset(name: string, rows: number[][], labels: number[]): Dataset {
     Int32Array.from(labels),
     ["a", "b"],
   );
+}
+
+/**
+ * `size` points in R^dim, point i of class i mod |classes|, drawn around e_class with N(0, spread²)
+ * coordinates (Rng(seed)), normalized to radius 1.
+ */
+function gaussianClasses(
+  size: number,
+  dim: number,
+  classes: string[],
+  spread: number,
+  seed: number,
+): Dataset {
+  const rng = new Rng(seed);
+  const features = new Float32Array(size * dim);
+  const labels = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    labels[i] = i % classes.length;
+    for (let k = 0; k < dim; k++)
+      features[i * dim + k] = rng.normal() * spread + (k === labels[i] ? 1 : 0);
+  }
+  return normalizeRadius(makeDataset(`gauss${classes.length}`, features, dim, labels, classes));
 }
 
 /** Every covering of the report passed the brute-force check of coverage and (1). */
@@ -107,15 +130,7 @@ test("Proposition 13: alternating points need a neuron per X⁻ point (built n̂
 
 test("coverings of moons and of 3-class Gaussian data satisfy coverage and (1); both greedy orders reported", () => {
   const moons = normalizeRadius(makeMoons(600, 0.1, 3));
-  const rng = new Rng(9);
-  const features = new Float32Array(300 * 8);
-  const labels = new Int32Array(300);
-  for (let i = 0; i < 300; i++) {
-    labels[i] = i % 3;
-    for (let k = 0; k < 8; k++)
-      features[i * 8 + k] = rng.normal() * 0.3 + (k === labels[i] ? 1 : 0);
-  }
-  const gauss = normalizeRadius(makeDataset("gauss3", features, 8, labels, ["x", "y", "z"]));
+  const gauss = gaussianClasses(300, 8, ["x", "y", "z"], 0.3, 9);
   for (const ds of [moons, gauss]) {
     for (const constant of [0.5, 1, 2]) {
       const r = analyzeDataset(ds, { kernel, constant, lambda: 1.5 });
@@ -131,6 +146,76 @@ test("coverings of moons and of 3-class Gaussian data satisfy coverage and (1); 
       }
       assertChecked(r);
     }
+  }
+});
+
+test("largest-first: a valid covering (coverage and (1)), never more centers than there are points", () => {
+  const moons = normalizeRadius(makeMoons(500, 0.1, 4));
+  const gauss = gaussianClasses(240, 6, ["x", "y"], 0.4, 11);
+  for (const ds of [moons, gauss]) {
+    const all = analyzeDataset(ds, {
+      kernel,
+      lambda: 1,
+      orders: ["farthest-first", "largest-first", "random"],
+    });
+    assertChecked(all);
+    for (const p of all.problems) {
+      assert.deepEqual(Object.keys(p.negative.mByOrder).sort(), [
+        "farthest-first",
+        "largest-first",
+        "random",
+      ]);
+      assert.equal(p.negative.m, Math.min(...Object.values(p.negative.mByOrder)));
+      assert.ok(p.negative.m <= p.negative.points);
+    }
+    const only = analyzeDataset(ds, { kernel, lambda: 1, orders: ["largest-first"] });
+    assertChecked(only);
+    assert.equal(only.problems[0].negative.order, "largest-first");
+    assert.equal(only.problems[0].negative.m, all.problems[0].negative.mByOrder["largest-first"]);
+  }
+});
+
+test("span rank: exact dimension of span(X − c) for known sets, and the report's Remark 12 bound uses it", () => {
+  const dim = 6;
+  const rows: number[][] = [[0, 0, 0, 0, 0, 0]];
+  // Eight points in the plane spanned by (1,1,0,0,0,0) and (0,0,1,-1,0,0), around the origin.
+  for (let i = 1; i <= 8; i++) rows.push([i, i, (i * i) % 5, -((i * i) % 5), 0, 0]);
+  rows.push([3, 3, 3, -3, 0, 0]);
+  const f = Float32Array.from(rows.flat());
+  const all = rows.map((_, i) => i);
+  assert.equal(spanRank(f, dim, all, 0), 2);
+  assert.equal(spanRank(f, dim, [0], 0), 0);
+  assert.equal(spanRank(f, dim, [0, 1], 0), 1);
+  // Around a non-origin center the set is affine: the rank of the differences.
+  assert.equal(spanRank(f, dim, all, 3), 2);
+  // Random points in general position span min(count, dim) dimensions.
+  const rng = new Rng(5);
+  const g = Float32Array.from({ length: 10 * dim }, () => rng.normal());
+  assert.equal(spanRank(g, dim, [1, 2, 3], 0), 3);
+  assert.equal(
+    spanRank(
+      g,
+      dim,
+      Array.from({ length: 10 }, (_, i) => i),
+      0,
+    ),
+    dim,
+  );
+  // A coordinate that never varies caps the rank.
+  const h = Float32Array.from({ length: 10 * dim }, (_, i) => (i % dim === 5 ? 0.5 : rng.normal()));
+  assert.equal(
+    spanRank(
+      h,
+      dim,
+      Array.from({ length: 10 }, (_, i) => i),
+      0,
+    ),
+    dim - 1,
+  );
+  const r = analyzeDataset(normalizeRadius(makeMoons(300, 0.1, 2)), { kernel, lambda: 1 });
+  for (const side of [r.problems[0].negative, r.problems[0].positive]) {
+    assert.equal(side.spanRanks.length, side.m);
+    side.spanRanks.forEach((k, l) => assert.ok(k <= Math.min(2, side.sizes[l] - 1) && k >= 0));
   }
 });
 
@@ -214,6 +299,77 @@ function expectedMaxAbs(d: number): number {
   }
   return sum;
 }
+
+/** Φ(t) via the error function of expectedMaxAbs's approximation. */
+function normalTail2(t: number): number {
+  // P(|g| > t) = 2(1 − Φ(t)) = 1 − erf(t/√2), Abramowitz–Stegun 7.1.26.
+  const x = t / Math.SQRT2;
+  const u = 1 / (1 + 0.3275911 * x);
+  return (
+    ((((1.061405429 * u - 1.453152027) * u + 1.421413741) * u - 0.284496736) * u + 0.254829592) *
+    u *
+    Math.exp(-x * x)
+  );
+}
+
+/**
+ * w(A) for A = the k-sparse vectors with entries ±1/√k (every support, every sign): sup over A of
+ * |⟨g, x⟩| is (1/√k)·(sum of the k largest |g_i|), whose mean is (1/√k)·∫₀^∞ E min(N_t, k) dt with
+ * N_t = #{i : |g_i| > t} ~ Binomial(d, P(|g| > t)).
+ */
+function expectedKSparseWidth(d: number, k: number): number {
+  const binom = (n: number, j: number) => {
+    let c = 1;
+    for (let i = 1; i <= j; i++) c = (c * (n - j + i)) / i;
+    return c;
+  };
+  const f = (t: number) => {
+    const q = normalTail2(t);
+    let e = 0;
+    for (let j = 0; j <= d; j++) e += Math.min(j, k) * binom(d, j) * q ** j * (1 - q) ** (d - j);
+    return e;
+  };
+  let sum = 0;
+  const h = 1e-3;
+  for (let t = 0; t < 10; t += h) sum += ((f(t) + f(t + h)) / 2) * h;
+  return sum / Math.sqrt(k);
+}
+
+/** The points of A = {k-sparse, entries ±1/√k} in R^d, row-major. */
+function kSparsePoints(d: number, k: number): Float64Array {
+  const out: number[] = [];
+  const choose = (start: number, picked: number[]) => {
+    if (picked.length === k) {
+      for (let signs = 0; signs < 1 << k; signs++) {
+        const x = new Array<number>(d).fill(0);
+        picked.forEach((i, j) => (x[i] = ((signs >> j) & 1 ? -1 : 1) / Math.sqrt(k)));
+        out.push(...x);
+      }
+      return;
+    }
+    for (let i = start; i < d; i++) choose(i + 1, [...picked, i]);
+  };
+  choose(0, []);
+  return Float64Array.from(out);
+}
+
+test("Monte-Carlo mean width of general k-sparse sets against the closed form, within the CI", () => {
+  for (const [d, k, seed] of [
+    [8, 2, 4],
+    [8, 3, 5],
+    [10, 4, 6],
+  ]) {
+    const est = meanWidthOfPoints(kSparsePoints(d, k), d, 3000, seed);
+    const exact = expectedKSparseWidth(d, k);
+    assert.ok(
+      est.low <= exact && exact <= est.high,
+      `d = ${d}, k = ${k}: ${exact} not in [${est.low}, ${est.high}]`,
+    );
+    assert.ok(est.high - est.low < 0.1 * exact, `d = ${d}, k = ${k}: interval too wide`);
+  }
+  // k = 1 is the cross-polytope {±e_i}: E max|g_i|.
+  assert.ok(Math.abs(expectedKSparseWidth(10, 1) - expectedMaxAbs(10)) < 1e-6);
+});
 
 test("Monte-Carlo mean widths: a segment, a disc and a 1-sparse set against closed forms, within the CI", () => {
   const segment = meanWidthOfPoints(Float64Array.from([1, 0, 0, -1, 0, 0]), 3, 4000, 1);

@@ -1,6 +1,7 @@
 // `npm run bench:baselines`: memonet compare on the data sets of issue 17, every method, K seeds,
 // mean ± sd per case and method. Writes bench/results/baselines.json.
-// Options: --seeds K (default 5), --cases a,b (default all), --quick (1 seed, small cases only,
+// Options: --seeds K (default 5), --cases a,b (default all), --methods m1,m2 (default all),
+// --json-out FILE (default bench/results/baselines.json), --quick (1 seed, small cases only,
 // SGD budget 30 epochs), --epochs E (SGD budget per width, default 100).
 // The PyTorch timing comparison is bench/baselines/torch_baseline.py (run by --torch when
 // Debian's python3-torch is installed; skipped with a message otherwise).
@@ -10,7 +11,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cpus } from "node:os";
-import { compareMethods, type CompareRow } from "../../src/baselines/compare.js";
+import {
+  compareMethods,
+  type CompareMethod,
+  type CompareRow,
+} from "../../src/baselines/compare.js";
 import { formatTable } from "../../src/cli/format.js";
 import type { Dataset } from "../../src/data/dataset.js";
 import { makeDataset } from "../../src/data/dataset.js";
@@ -46,6 +51,8 @@ const arg = (flag: string): string | undefined => {
 const quick = process.argv.includes("--quick");
 const seeds = Number(arg("--seeds") ?? (quick ? 1 : 5));
 const epochs = Number(arg("--epochs") ?? (quick ? 30 : 100));
+const methodList = arg("--methods")?.split(",") as CompareMethod[] | undefined;
+const output = arg("--json-out") ?? "bench/results/baselines.json";
 
 /** Train and test scaled by the training data's radius (test points may have norm > 1). */
 function scaled(train: Dataset, test: Dataset | null) {
@@ -163,10 +170,13 @@ async function main(): Promise<void> {
     console.log(`\n${c.name}: ${train.size} points, d = ${train.dim}, n = ${c.n}, λ = ${c.lambda}`);
     const rows = await compareMethods(train, test, {
       seeds,
+      ...(methodList !== undefined ? { methods: methodList } : {}),
       n: c.n,
       lambda: c.lambda,
       sgd: { maxEpochs: epochs },
-      onStart: (m, s) => process.stderr.write(`  ${m} seed ${s} …\n`),
+      onProgress: (e) => {
+        if (e.detail !== undefined) process.stderr.write(`  ${e.detail} …\n`);
+      },
     });
     all.push({ case: c.name, rows });
     const sgd = rows.find((r) => r.method === "sgd" && r.seed === 0);
@@ -200,7 +210,7 @@ async function main(): Promise<void> {
             meanSd(rs.map((r) => r.neurons)),
             meanSd(rs.map((r) => r.parameters)),
             meanSd(rs.map((r) => r.depth)),
-            [...new Set(rs.map((r) => r.precision))].join("/"),
+            precisionRange(rs.map((r) => r.precision)),
             meanSd(rs.map((r) => r.buildSeconds)),
             meanSd(rs.map((r) => r.trainingAccuracy)),
             rs[0].testAccuracy === null ? "–" : meanSd(rs.map((r) => r.testAccuracy as number)),
@@ -213,10 +223,10 @@ async function main(): Promise<void> {
   }
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(
-    "bench/results/baselines.json",
+    output,
     JSON.stringify({ commit: currentCommit(), seeds, epochs, cases: all }, null, 1) + "\n",
   );
-  console.log("\nresults written to bench/results/baselines.json");
+  console.log(`\nresults written to ${output}`);
   if (torchDir !== null) {
     const py = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
     if (py.status !== 0) {
@@ -255,4 +265,13 @@ function writeNpy(path: string, data: Float32Array | Int32Array, shape: readonly
       Buffer.from(data.buffer, data.byteOffset, data.byteLength),
     ]),
   );
+}
+
+/** Seeds' weight precisions summarized: "float32", or the range of bit counts ("927–1011 bits"). */
+function precisionRange(precisions: readonly string[]): string {
+  const bits = precisions.map((p) => /^(\d+) bits$/.exec(p)?.[1]).map(Number);
+  if (bits.some((b) => !Number.isFinite(b))) return [...new Set(precisions)].join("/");
+  const lo = Math.min(...bits);
+  const hi = Math.max(...bits);
+  return lo === hi ? `${lo} bits` : `${lo}–${hi} bits`;
 }

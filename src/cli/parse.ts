@@ -32,3 +32,9 @@ export function numberAbove(min: number): (value: string) => number {
 export function oneOf<T extends string>(options: readonly T[]): (value: string) => T {
   return v.wordParser(v.strOptions(options), fail);
 }
+
+/** A comma-separated list of the given words (each once, in the order given). */
+export function listOf<T extends string>(options: readonly T[]): (value: string) => T[] {
+  const word = oneOf(options);
+  return (value) => [...new Set(value.split(",").map((s) => word(s.trim())))];
+}

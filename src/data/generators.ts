@@ -9,7 +9,7 @@ const BINARY_NAMES: readonly string[] = ["0", "1"];
 /**
  * Class names of the paper's two-class data (moons, parallel lines): class 0 — X⁻, the class
  * whose second-layer neurons are built — is the paper's label 1, as its code builds the second
- * layer for `y == 1` (DESIGN.md); class 1 (X⁺) is its label 0.
+ * layer for `y == 1` (the README's table of which class is X⁻); class 1 (X⁺) is its label 0.
  */
 const PAPER_BINARY_NAMES: readonly string[] = ["1", "0"];
 

@@ -13,7 +13,7 @@ import { OptionError } from "../dfg/params.js";
 import type { Kernels } from "../backends/types.js";
 import {
   componentMembers,
-  COVER_ORDERS,
+  DEFAULT_COVER_ORDERS,
   coverRadius,
   greedyCovering,
   kernelBallSearch,
@@ -25,12 +25,9 @@ import {
 } from "./covering.js";
 import { squaredDistance, type DistanceKernel } from "../backends/reference/distances.js";
 import { gaussianDraws, summarizeDraws, type WidthEstimate } from "./meanWidth.js";
-import {
-  nearestByClass,
-  rowsByClass,
-  type GeometryProgress,
-  type NearestByClass,
-} from "./nearest.js";
+import { nearestByClass, rowsByClass, type NearestByClass } from "./nearest.js";
+import type { OnProgress } from "../progress.js";
+import { spanRank } from "./span.js";
 import { omegaOf, predictedWidth, remark12Estimates } from "./theory.js";
 
 /** What to fit beside the analysis (both algorithms use the same λ, activation and seed). */
@@ -68,7 +65,11 @@ export interface AnalyzeOptions {
   readonly fit?: AnalyzeFit;
   /** Brute-force check of coverage and (1): true, false, or "auto" (N <= 5000; the default). */
   readonly check?: boolean | "auto";
-  readonly onProgress?: (p: GeometryProgress) => void;
+  /**
+   * Progress, phase by phase: "fit (Algorithm k): first layer" …, "distances", "cover X⁻ = c
+   * (order)", "mean widths".
+   */
+  readonly onProgress?: OnProgress;
 }
 
 /** A distribution summary: quantiles and a histogram. */
@@ -99,6 +100,8 @@ export interface SideReport {
   readonly widths: number[];
   readonly widthLow: number[];
   readonly widthHigh: number[];
+  /** dim span(X_ℓ − c_ℓ) per component (Gram–Schmidt, see span.ts): Remark 12's subspace bound. */
+  readonly spanRanks: number[];
   /** ω of this side (Eq. (2)) from the estimates and from the interval ends. */
   readonly omega: number;
   readonly omegaLow: number;
@@ -279,7 +282,7 @@ interface Context {
   readonly useTree: boolean;
   readonly g: Float64Array;
   readonly proj: Float64Array | null;
-  readonly progress: (p: GeometryProgress) => void;
+  readonly progress: OnProgress;
 }
 
 function coverSide(ctx: Context, side: ClassSide, label: string): SideWork {
@@ -294,8 +297,7 @@ function coverSide(ctx: Context, side: ClassSide, label: string): SideWork {
       constant: ctx.constant,
       lambda: ctx.lambda,
       seed: ctx.seed,
-      onProgress: (done, total) =>
-        ctx.progress({ stage: `cover ${label} (${order})`, done, total }),
+      onProgress: (e) => ctx.progress({ ...e, phase: `cover ${label} (${order})` }),
     });
     mByOrder[order] = c.centers.length;
     if (best === undefined || c.centers.length < best.centers.length) best = c;
@@ -410,6 +412,7 @@ function sideReport(
   const finite: number[] = [];
   const subspace: number[] = [];
   const sparse: number[] = [];
+  const spanRanks: number[] = [];
   const values = new Float64Array(draws);
   const centerProj = new Float64Array(draws);
   for (let l = 0; l < M; l++) {
@@ -451,7 +454,14 @@ function sideReport(
     widthLow.push(est.low);
     widthHigh.push(est.high);
     const rho = Math.sqrt(rho2);
-    const e = remark12Estimates(rho, list.length, Math.min(list.length - 1, dim), sparsity, dim);
+    const rank = spanRank(
+      f,
+      dim,
+      Array.from(list, (p) => w.side.rows[p]),
+      c,
+    );
+    spanRanks.push(rank);
+    const e = remark12Estimates(rho, list.length, rank, sparsity, dim);
     finite.push(e.finite);
     subspace.push(e.subspace);
     sparse.push(e.sparse);
@@ -473,6 +483,7 @@ function sideReport(
     widths,
     widthLow,
     widthHigh,
+    spanRanks,
     omega: omegaOf(widths, centerDistance),
     omegaLow: omegaOf(widthLow, centerDistance),
     omegaHigh: omegaOf(widthHigh, centerDistance),
@@ -490,7 +501,6 @@ function sideReport(
 function fitBoth(ds: Dataset, fit: AnalyzeFit, lambda: number, progress: Context["progress"]) {
   const models: InterpolationModel[] = [];
   for (const algorithm of fit.algorithms ?? ([1, 2] as const)) {
-    progress({ stage: `fit (Algorithm ${algorithm})`, done: 0, total: 1 });
     models.push(
       fitModel(
         ds,
@@ -502,10 +512,12 @@ function fitBoth(ds: Dataset, fit: AnalyzeFit, lambda: number, progress: Context
           activation: fit.activation ?? "threshold",
           ...(fit.maxWidth !== undefined ? { maxWidth: fit.maxWidth } : {}),
         },
-        { kernels: fit.kernels },
+        {
+          kernels: fit.kernels,
+          onProgress: (e) => progress({ ...e, phase: `fit (Algorithm ${algorithm}): ${e.phase}` }),
+        },
       ),
     );
-    progress({ stage: `fit (Algorithm ${algorithm})`, done: 1, total: 1 });
   }
   return models;
 }
@@ -524,7 +536,7 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
       `the 'draws' option of analyze must be an integer >= 2; got ${draws} instead`,
     );
   }
-  const orders = o.orders ?? COVER_ORDERS;
+  const orders = o.orders ?? DEFAULT_COVER_ORDERS;
   const seed = o.seed ?? 0;
   const level = o.level ?? 0.95;
   checkAnalyzable(ds);
@@ -619,7 +631,7 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
       ? checkSideCovering(ds, pos.side, pos.covering, rowsOf(neg), constant, lambda)
       : null;
     lap("check");
-    progress({ stage: `mean widths (class ${name})`, done: 0, total: 1 });
+    progress({ phase: "mean widths", done: 0, total: 0, unit: "draws", detail: `class ${name}` });
     const negative = sideReport(ctx, neg, da, name, negCheck);
     const positive = sideReport(
       ctx,

@@ -7,7 +7,7 @@ import type { ExperimentConfig } from "./config.js";
 import { csvLine } from "./csv.js";
 import { ExperimentError } from "./errors.js";
 import { expandTrials, planOf, type Trial } from "./grid.js";
-import { formatRow, parseResults, type ResultRow, rowKey } from "./results.js";
+import { formatRow, parseResults, type ResultRow, rowKey, TrialSet } from "./results.js";
 
 /** What a merge found. */
 export interface MergeReport {
@@ -60,6 +60,7 @@ export async function mergeResults(
   }
   let columns: readonly string[] | undefined;
   const byKey = new Map<string, ResultRow>();
+  const seen = new TrialSet(); // each trial once over all files
   let duplicates = 0;
   const cutFiles: string[] = [];
   for (const f of files) {
@@ -67,7 +68,7 @@ export async function mergeResults(
       kind: "results file",
       makeError: (m) => new ExperimentError(m),
     });
-    const parsed = parseResults(text, f);
+    const parsed = parseResults(text, f, seen);
     if (parsed.partial !== undefined) cutFiles.push(f);
     if (columns === undefined) columns = parsed.columns;
     else if (parsed.columns.join(",") !== columns.join(",")) {
@@ -76,11 +77,7 @@ export async function mergeResults(
       );
     }
     duplicates += parsed.duplicates;
-    for (const row of parsed.rows) {
-      const key = rowKey(row);
-      if (byKey.has(key)) duplicates++;
-      else byKey.set(key, row);
-    }
+    for (const row of parsed.rows) byKey.set(rowKey(row), row);
   }
   const trials = expandTrials(config, planOf(config, quick));
   const ordered: ResultRow[] = [];
