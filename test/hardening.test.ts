@@ -5,13 +5,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../src/cli/main.js";
 import { NATIVE_ADDON_PATH } from "../src/backends/native/index.js";
-import { existsSync } from "node:fs";
+import { type FileFault, injectFileFault } from "../src/node/files.js";
 
 const bin = fileURLToPath(new URL("../../bin/memonet.js", import.meta.url));
 const tempDir = () => mkdtempSync(join(tmpdir(), "memonet-harden-"));
@@ -126,3 +133,167 @@ test(
     assert.equal(r.code, 1, r.stderr);
   },
 );
+
+/** Runs the CLI in this process with `fault` injected; its exit code and what it wrote to stderr. */
+async function withFault(
+  fault: FileFault | undefined,
+  args: string[],
+): Promise<{ code: number; stderr: string }> {
+  const errors: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    errors.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  injectFileFault(fault);
+  try {
+    return { code: await main(args), stderr: errors.join("") };
+  } finally {
+    injectFileFault(undefined);
+    process.stderr.write = write;
+  }
+}
+
+/** The one error line of a failed command (no stack trace, no second line). */
+function oneLine(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .filter((l) => l.startsWith("memonet: error:") || /^\s+at /.test(l));
+  assert.equal(lines.length, 1, stderr);
+  return lines[0];
+}
+
+test("sweep run --results on a read-only, full or denied file system, or under a file: one line, exit 1, nothing left", async () => {
+  const dir = tempDir();
+  const config = smallConfig(dir, "faults", { n: [5], lambda: [1] });
+  const base = [
+    "sweep",
+    "run",
+    config,
+    "--backend",
+    "reference",
+    "--workers",
+    "1",
+    "--no-progress",
+  ];
+  const cases: { fault?: FileFault; results: string; message: RegExp }[] = [
+    {
+      fault: { step: "open", code: "EROFS" },
+      results: join(dir, "ro.csv"),
+      message: /cannot write .*ro\.csv\.lock: read-only file system \(EROFS\)$/,
+    },
+    {
+      fault: { step: "mkdir", code: "EROFS" },
+      results: join(dir, "new", "ro.csv"),
+      message: /cannot write .*new: read-only file system \(EROFS\)$/,
+    },
+    {
+      fault: { step: "open", code: "EACCES", path: /denied\.csv$/ },
+      results: join(dir, "denied.csv"),
+      message: /cannot write .*denied\.csv: permission denied \(EACCES\)$/,
+    },
+    {
+      // Disk full at the header, then (next case) at the first row.
+      fault: { step: "write", code: "ENOSPC" },
+      results: join(dir, "full.csv"),
+      message: /cannot write .*full\.csv: no space left on the device \(ENOSPC\)$/,
+    },
+    {
+      fault: { step: "sync", code: "ENOSPC" },
+      results: join(dir, "full2.csv"),
+      message: /cannot write .*full2\.csv: no space left on the device \(ENOSPC\)$/,
+    },
+  ];
+  for (const c of cases) {
+    const r = await withFault(c.fault, [...base, "--results", c.results]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(oneLine(r.stderr), c.message);
+    assert.ok(!existsSync(c.results), `${c.results} left behind`);
+    assert.ok(!existsSync(`${c.results}.lock`), `${c.results}.lock left behind`);
+  }
+  // A parent that is a file (real, not injected).
+  writeFileSync(join(dir, "plain"), "x");
+  const r = await withFault(undefined, [...base, "--results", join(dir, "plain", "sub", "r.csv")]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    oneLine(r.stderr),
+    /cannot write .*plain: a file is in the way of a directory on the path \(EEXIST\)$/,
+  );
+});
+
+test("sweep run: a disk that fills up after some rows keeps whole rows only and exits 1", async () => {
+  const dir = tempDir();
+  const config = smallConfig(dir, "fills", { n: [5, 6, 7], lambda: [1] });
+  const results = join(dir, "r.csv");
+  const base = [
+    "sweep",
+    "run",
+    config,
+    "--backend",
+    "reference",
+    "--workers",
+    "1",
+    "--no-progress",
+  ];
+  assert.equal((await withFault(undefined, [...base, "--results", results])).code, 0);
+  const before = readFileSync(results, "utf8");
+  // Resume with a grid of more trials: every new row hits a full disk.
+  const more = smallConfig(dir, "fills", { n: [5, 6, 7, 8], lambda: [1] });
+  const r = await withFault({ step: "write", code: "ENOSPC" }, [
+    ...base.slice(0, 2),
+    more,
+    ...base.slice(3),
+    "--results",
+    results,
+  ]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(oneLine(r.stderr), /r\.csv: no space left on the device \(ENOSPC\)$/);
+  assert.equal(readFileSync(results, "utf8"), before); // the rows there, no fragment
+  assert.ok(!existsSync(`${results}.lock`));
+});
+
+test("plot --out: figures written atomically; a full, read-only or denied disk leaves no file and no temporary", async () => {
+  const dir = tempDir();
+  const config = smallConfig(dir, "figs", { n: [5, 10], lambda: [0.5, 1] });
+  const results = join(dir, "figs.csv");
+  const ok = await withFault(undefined, [
+    "sweep",
+    "run",
+    config,
+    "--results",
+    results,
+    "--backend",
+    "reference",
+    "--no-progress",
+  ]);
+  assert.equal(ok.code, 0, ok.stderr);
+  const faults: FileFault[] = [
+    { step: "write", code: "ENOSPC", path: /\.svg\./ },
+    { step: "sync", code: "ENOSPC", path: /\.svg\./ },
+    { step: "rename", code: "EROFS", path: /\.svg$/ },
+    { step: "open", code: "EACCES", path: /\.svg\./ },
+  ];
+  for (const [i, fault] of faults.entries()) {
+    const out = join(dir, `out${i}`);
+    const r = await withFault(fault, ["plot", results, "--out", out, "--format", "svg"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      oneLine(r.stderr),
+      new RegExp(`cannot write ${out}/[^ ]+\\.svg: .*\\(${fault.code}\\)$`),
+    );
+    const left = existsSync(out) ? readdirSync(out) : [];
+    assert.deepEqual(
+      left.filter((f) => f.endsWith(".tmp") || f.endsWith(".svg")),
+      [],
+      String(left),
+    );
+  }
+  // Under a file: ENOTDIR/EEXIST named.
+  writeFileSync(join(dir, "afile"), "x");
+  const r = await withFault(undefined, ["plot", results, "--out", join(dir, "afile", "figs")]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    oneLine(r.stderr),
+    /cannot write .*afile: a file is in the way of a directory on the path \(EEXIST\)$/,
+  );
+});
