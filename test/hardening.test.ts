@@ -16,7 +16,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Command } from "commander";
 import { main } from "../src/cli/main.js";
+import { configureProgram, runProgram } from "../src/cli/boundary.js";
+import { parseExperiment } from "../src/sweeps/config.js";
+import { runSweep } from "../src/sweeps/runner.js";
 import { NATIVE_ADDON_PATH } from "../src/backends/native/index.js";
 import { type FileFault, injectFileFault } from "../src/node/files.js";
 
@@ -97,18 +101,23 @@ test(
   "a sweep whose worker fails while others run native kernels exits 1, every time (20 runs)",
   { skip: native ? false : "native addon not built" },
   async () => {
-    // n = 1e300 fails at once in one worker while the other three are inside native kernels:
-    // stopping them used to end the process now and then with a C++ exception (exit 134/139).
+    // One trial fails at once in a worker (n = 1e300, which the configuration reader now refuses
+    // at the door, so it is put into the plan after validation) while the other three workers
+    // are inside native kernels: stopping them used to end the process now and then with a C++
+    // exception thrown out of the addon (exit 134 or 139). The sweep runs behind the CLI's
+    // boundary; a crash would end this test process.
     const dir = tempDir();
-    const config = smallConfig(
-      dir,
-      "fails",
-      { n: [3000, 1e300], lambda: [1] },
-      {
+    const valid = parseExperiment(
+      JSON.stringify({
         dataset: { kind: "moons", size: 1000, noise: 0.05, seed: 0 },
+        grid: { n: [3000, 5], lambda: [1] },
         restarts: 4,
-      },
+      }),
+      "fails",
+      "fails.json",
     );
+    const plan = { ...valid.full, grids: [{ ...valid.full.grids[0], n: [3000, 1e300] }] };
+    const config = { ...valid, full: plan, quick: plan };
     const errors: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string | Uint8Array) => {
@@ -118,19 +127,22 @@ test(
     const codes: number[] = [];
     try {
       for (let i = 0; i < 20; i++) {
-        const results = join(dir, `r${i}.csv`);
-        const args = ["sweep", "run", config, "--results", results, "--backend", "native"];
-        codes.push(await main([...args, "--workers", "4", "--no-progress"]));
+        const program = configureProgram(new Command("memonet"));
+        program.command("sweep").action(async () => {
+          const resultsPath = join(dir, `r${i}.csv`);
+          await runSweep({ config, quick: false, resultsPath, backend: "native", workers: 4 });
+        });
+        codes.push(await runProgram(program, ["sweep"]));
       }
     } finally {
       process.stderr.write = write;
     }
     assert.deepEqual(codes, new Array<number>(20).fill(1));
-    assert.ok(errors.every((e) => /^memonet: error: n \(the first-layer width\)/.test(e)));
-    // …and as a process: exit status 1, not a signal.
-    const r = run(["sweep", "run", config, "--results", join(dir, "p.csv"), "--backend", "native"]);
-    assert.equal(r.signal, null);
-    assert.equal(r.code, 1, r.stderr);
+    assert.equal(errors.length, 20);
+    assert.ok(
+      errors.every((e) => /^memonet: error: n \(the first-layer width\)/.test(e)),
+      errors[0],
+    );
   },
 );
 
@@ -296,4 +308,79 @@ test("plot --out: figures written atomically; a full, read-only or denied disk l
     oneLine(r.stderr),
     /cannot write .*afile: a file is in the way of a directory on the path \(EEXIST\)$/,
   );
+});
+
+test("sizes at the door: total trials capped, λ within float32, n within 2^27, lines sizes even", async () => {
+  const dir = tempDir();
+  const cases: { grid: object; extra?: object; message: RegExp }[] = [
+    {
+      grid: { n: { start: 1, stop: 100000 }, lambda: { start: 0, stop: 10, step: 0.001 } },
+      message:
+        /grid: 2,000,200,000 trials \(\(100000 n × 10001 λ\) × 2 restarts\), more than the 2,000,000 a sweep runs/,
+    },
+    {
+      grid: [
+        { n: { start: 1, stop: 1000 }, lambda: { start: 0, stop: 1, step: 0.001 } },
+        { n: [5], lambda: [1] },
+      ],
+      message:
+        /grid: 2,002,002 trials \(\(1000 n × 1001 λ \+ 1 n × 1 λ\) × 2 restarts\), more than the 2,000,000/,
+    },
+    {
+      grid: { n: [5], lambda: [1, 1e308] },
+      message:
+        /grid\.lambda\[1\]: expected numbers >= 0, at most 3\.4e38 \(the float32 range\), got 1e\+308/,
+    },
+    {
+      grid: { n: [5, 1e300], lambda: [1] },
+      message: /grid\.n\[1\]: expected integers >= 1, at most 2\^27, got 1e\+300/,
+    },
+    {
+      grid: { n: [5], lambda: [1] },
+      extra: { dataset: { kind: "lines", size: 21 } },
+      message: /dataset\.size: lines need an even size \(two equal classes\), got 21/,
+    },
+    {
+      grid: { n: [5], lambda: [1] },
+      extra: { dataset: { kind: "lines", size: 1e15 } },
+      message: /dataset\.size: expected at most 10\^7, got 1000000000000000/,
+    },
+    {
+      grid: { n: [5], lambda: [1], size: [20, 1e15] },
+      extra: { dataset: { kind: "moons" } },
+      message: /grid\.size\[1\]: expected integers >= 2, at most 10\^7, got 1000000000000000/,
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const config = smallConfig(dir, `big${i}`, c.grid, c.extra);
+    for (const command of [
+      ["sweep", "run"],
+      ["sweep", "slurm", "--tasks", "4"],
+    ]) {
+      const t0 = performance.now();
+      const r = await withFault(undefined, [...command, config, "--results", join(dir, "r.csv")]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(oneLine(r.stderr), c.message);
+      assert.ok(performance.now() - t0 < 5000, "refused at the door, not after expanding the grid");
+    }
+  }
+  // The CLI's data and width options blame the option given.
+  const cli: [string[], RegExp][] = [
+    [["fit", "--data", "moons", "--size", "1e15"], /--size.*expected at most 10\^7, got "1e15"/],
+    [["fit", "--data", "lines", "--size", "1e15"], /--size.*expected at most 10\^7, got "1e15"/],
+    [
+      ["fit", "--data", "lines", "--size", "7"],
+      /--size \(lines\) must be even \(two equal classes\), got 7/,
+    ],
+    [
+      ["fit", "--data", "moons", "--n", "1e12", "--max-width", "1e12"],
+      /--n: expected at most 2\^27/,
+    ],
+    [["fit", "--data", "moons", "--lambda", "1e308"], /--lambda: expected at most 3\.4e38/],
+  ];
+  for (const [args, message] of cli) {
+    const r = await withFault(undefined, args);
+    assert.notEqual(r.code, 0, r.stderr);
+    assert.match(oneLine(r.stderr), message);
+  }
 });
