@@ -21,6 +21,10 @@ import { main } from "../src/cli/main.js";
 import { configureProgram, runProgram } from "../src/cli/boundary.js";
 import { parseExperiment } from "../src/sweeps/config.js";
 import { runSweep } from "../src/sweeps/runner.js";
+import { parseCsvRecords } from "../src/sweeps/csv.js";
+import { CsvRecordStream } from "../src/sweeps/csvStream.js";
+import { splitCsvRecord } from "../src/data/csvRecord.js";
+import { parseCsv } from "../src/data/csv.js";
 import { NATIVE_ADDON_PATH } from "../src/backends/native/index.js";
 import { type FileFault, injectFileFault } from "../src/node/files.js";
 
@@ -383,4 +387,38 @@ test("sizes at the door: total trials capped, λ within float32, n within 2^27, 
     assert.notEqual(r.code, 0, r.stderr);
     assert.match(oneLine(r.stderr), message);
   }
+});
+
+test("one CSV record parser: results text, results streams and data rows split records alike", () => {
+  const text = 'a,b,c\n1,"x, ""y""",3\r\n\n"multi\nline",2,"z"\n  "sp" ,5,6\nplain,7,8\ncut,"9'; // cut last
+  const whole = parseCsvRecords(text);
+  const expected = [
+    ["a", "b", "c"],
+    ["1", 'x, "y"', "3"],
+    ["multi\nline", "2", "z"],
+    ["sp", "5", "6"],
+    ["plain", "7", "8"],
+  ];
+  assert.deepEqual(whole.records, expected);
+  assert.deepEqual(whole.lines, [1, 2, 4, 6, 7]);
+  assert.equal(whole.partial, 'cut,"9');
+  for (let size = 1; size <= text.length; size++) {
+    const got: [string[], number][] = [];
+    const stream = new CsvRecordStream((fields, line) => got.push([fields, line]));
+    for (let i = 0; i < text.length; i += size) stream.push(text.slice(i, i + size));
+    assert.equal(stream.end(), 'cut,"9');
+    assert.deepEqual(
+      got,
+      expected.map((r, i) => [r, whole.lines[i]]),
+      `chunks of ${size}`,
+    );
+  }
+  for (const line of ['1,"x, ""y""",3', '  "sp" ,5,6', "plain,7,8"]) {
+    assert.deepEqual(splitCsvRecord(line), parseCsvRecords(`${line}\n`).records[0]);
+  }
+  assert.equal(splitCsvRecord('"open,1'), undefined);
+  assert.throws(
+    () => parseCsv('x,y,label\n"1,2,a\n', "d.csv"),
+    /d\.csv: line 2: unbalanced double quote/,
+  );
 });
