@@ -122,6 +122,25 @@ export const atMost = (max: number, text?: string): Constraint<number> => ({
   text: text ?? `at most ${max}`,
 });
 
+/** Any string. */
+export const isString: Constraint<string> = {
+  test: (v: unknown): v is string => typeof v === "string",
+  text: "a string",
+};
+
+/** true or false. */
+export const isBoolean: Constraint<boolean> = {
+  test: (v: unknown): v is boolean => typeof v === "boolean",
+  text: "true or false",
+};
+
+/** Integers that are multiples of `k` ("an even integer" for k = 2 unless `text` says otherwise). */
+export const multipleOf = (k: number, text?: string): Constraint<number> => ({
+  test: (v: unknown): v is number =>
+    typeof v === "number" && Number.isSafeInteger(v) && v % k === 0,
+  text: text ?? (k === 2 ? "an even integer" : `a multiple of ${k}`),
+});
+
 /** What a field of a document failed: "expected <constraint>, found <value>" (files, configs). */
 export function expected(constraint: Constraint<unknown>, value: unknown, verb = "found"): string {
   return `expected ${constraint.text}, ${verb} ${describeValue(value)}`;

@@ -8,7 +8,9 @@ import type { Preprocessing } from "../data/preprocessing.js";
 import { DATA_DEFAULTS, DATA_KINDS, type DataKind, type DataSpec } from "../data/spec.js";
 import { loadDataSpec, loadDataSpecFor } from "../node/dataSpec.js";
 import { DEFAULT_FASHION_MNIST_DIR, type Split } from "../node/loaders.js";
-import { integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
+import { constrained, integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
+import { GENERATED_SIZE, LINES_SIZE } from "../data/generators.js";
+import { checkParam } from "../validation.js";
 
 export const DATA_SETS = DATA_KINDS;
 export type DataSetName = DataKind;
@@ -50,7 +52,7 @@ export function addDataOptions(cmd: Command): Command {
       "--size <N>",
       `moons/lines: number of points (default ${DATA_DEFAULTS.moonsSize}/${DATA_DEFAULTS.linesSize}); ` +
         "other data: a stratified random subset of N points",
-      integerAtLeast(1),
+      constrained(GENERATED_SIZE),
     )
     .option("--noise <sigma>", "moons: Gaussian noise", numberAtLeast(0), DATA_DEFAULTS.moonsNoise)
     .option(
@@ -76,6 +78,9 @@ export function dataSpecOf(o: DataOptions): DataSpec {
       throw new DataError(`--classes expects two class names "a,b", got "${o.classes}"`);
     }
     classes = [parts[0], parts[1]];
+  }
+  if (o.data === "lines" && o.size !== undefined) {
+    checkParam(o.size, "--size (lines)", LINES_SIZE, (m) => new DataError(m));
   }
   const column = o.labelColumn;
   const labelColumn = column !== undefined && /^-?\d+$/.test(column) ? Number(column) : column;

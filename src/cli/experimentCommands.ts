@@ -10,6 +10,7 @@ import { figureDataSource } from "../sweeps/figureData.js";
 import { expandTrials, planOf } from "../sweeps/grid.js";
 import { findShardFiles, mergeResults } from "../sweeps/merge.js";
 import { listExperiments, loadExperiment } from "../sweeps/registry.js";
+import { duplicatesWarning } from "../sweeps/results.js";
 import { readResultsTable, type ResultsTable } from "../sweeps/resultsTable.js";
 import { runSweep, type SweepReport } from "../sweeps/runner.js";
 import { resolveShard, shardPath } from "../sweeps/shard.js";
@@ -151,6 +152,8 @@ function printSweep(label: string, report: SweepReport): void {
     `memonet sweep: ${label}: ${formatCount(report.total)} trials, ${formatCount(report.resumed)} already done, ` +
       `ran ${formatCount(report.ran)} in ${formatSeconds(report.seconds)}${repaired} → ${report.resultsPath}`,
   );
+  const dup = duplicatesWarning(report.resultsPath, report.duplicates);
+  if (dup !== "") process.stderr.write(`memonet sweep: ${dup}\n`);
 }
 
 function printReport(report: Report): void {
@@ -200,9 +203,10 @@ async function plotCommand(files: string[], o: PlotOptions): Promise<void> {
   const config = o.experiment === undefined ? undefined : await loadExperiment(o.experiment);
   overridesOf(o); // option errors before reading the files
   // Streamed and aggregated as read: files of 10⁶ rows are never held as rows.
-  const { table } = await readResultsTable(files, (f) =>
-    process.stderr.write(`memonet plot: ${f}: ignoring a cut last line\n`),
-  );
+  const { table } = await readResultsTable(files, {
+    onPartial: (f) => process.stderr.write(`memonet plot: ${f}: ignoring a cut last line\n`),
+    onDuplicates: (warning) => process.stderr.write(`memonet plot: ${warning}\n`),
+  });
   await plotResults(table, files, config, o, o.out ?? defaultPlotDir(files[0]));
 }
 

@@ -2,6 +2,7 @@
 // values may be any strings. Fields may be double-quoted ("a,b", "say ""hi"""); a record may not
 // span lines. Blank lines are skipped.
 
+import { splitCsvRecord } from "./csvRecord.js";
 import { DataError, type Dataset, makeDataset } from "./dataset.js";
 
 /** Options of parseCsv. */
@@ -15,50 +16,6 @@ export interface CsvOptions {
   readonly header?: boolean | "auto";
   /** Field separator, one character; default ",". */
   readonly delimiter?: string;
-}
-
-/** Splits one line into fields, honouring double quotes; returns undefined on a broken quote. */
-function splitLine(line: string, delimiter: string): string[] | undefined {
-  if (!line.includes('"')) return line.split(delimiter);
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    let field = "";
-    // Skip leading spaces before a quoted field.
-    let j = i;
-    while (j < line.length && line[j] === " ") j++;
-    if (line[j] === '"') {
-      j++;
-      for (;;) {
-        if (j >= line.length) return undefined;
-        if (line[j] === '"') {
-          if (line[j + 1] === '"') {
-            field += '"';
-            j += 2;
-          } else {
-            j++;
-            break;
-          }
-        } else {
-          field += line[j++];
-        }
-      }
-      while (j < line.length && line[j] === " ") j++;
-      if (j < line.length && line[j] !== delimiter) return undefined;
-      i = j;
-    } else {
-      const end = line.indexOf(delimiter, i);
-      field = end < 0 ? line.slice(i) : line.slice(i, end);
-      i = end < 0 ? line.length : end;
-    }
-    fields.push(field);
-    if (i >= line.length) return fields;
-    i++; // skip the delimiter
-    if (i === line.length) {
-      fields.push("");
-      return fields;
-    }
-  }
 }
 
 /** Parses a finite decimal number (no hex, no "Infinity"); NaN when `text` is not one. */
@@ -95,7 +52,7 @@ export function parseCsv(text: string, sourceName: string, options: CsvOptions =
   const lines = text.split(/\r\n|\n|\r/);
   if (lines.length > 0 && lines[0].charCodeAt(0) === 0xfeff) lines[0] = lines[0].slice(1); // BOM
   const fieldsOf = (i: number): string[] => {
-    const fields = splitLine(lines[i], delimiter);
+    const fields = splitCsvRecord(lines[i], delimiter);
     if (fields === undefined) {
       throw new DataError(`${sourceName}: line ${i + 1}: unbalanced double quote in "${lines[i]}"`);
     }

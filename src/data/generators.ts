@@ -3,6 +3,7 @@
 // randomness comes from Rng, so a seed gives the same points on every platform.
 
 import { Rng } from "../random/rng.js";
+import { atMost, checkParam, integerAtLeast, multipleOf } from "../validation.js";
 import { DataError, type Dataset, makeDataset } from "./dataset.js";
 
 const BINARY_NAMES: readonly string[] = ["0", "1"];
@@ -13,10 +14,25 @@ const BINARY_NAMES: readonly string[] = ["0", "1"];
  */
 const PAPER_BINARY_NAMES: readonly string[] = ["1", "0"];
 
+/** Most points a generator draws (moons, lines: 10⁷ points are 80 MB of float32 features). */
+export const MAX_GENERATED_POINTS = 10_000_000;
+
+/** The sizes a generator accepts (the CLI's --size and the configurations' sizes too). */
+export const GENERATED_SIZE = [
+  integerAtLeast(1),
+  atMost(MAX_GENERATED_POINTS, "at most 10^7"),
+] as const;
+
+/** The sizes of parallel lines: GENERATED_SIZE, at least 2 and even (two equal classes). */
+export const LINES_SIZE = [
+  integerAtLeast(2),
+  atMost(MAX_GENERATED_POINTS, "at most 10^7"),
+  multipleOf(2, "even (two equal classes)"),
+] as const;
+
 function checkCount(count: number, min: number, what: string): void {
-  if (!Number.isSafeInteger(count) || count < min) {
-    throw new DataError(`${what}: count must be an integer >= ${min}, got ${count}`);
-  }
+  const constraints = [integerAtLeast(min), GENERATED_SIZE[1]] as const;
+  checkParam(count, `${what}: count`, constraints, (m) => new DataError(m));
 }
 
 /** numpy.linspace(start, stop, n): start + i·step with step = (stop-start)/(n-1), last = stop. */
@@ -94,10 +110,7 @@ export function makeMoons(count: number, noise: number, seed: number): Dataset {
  * count <= 2000. The paper's Fig. 14 uses count = 20, distance = 0.1. DataError if count is odd.
  */
 export function makeParallelLines(count: number, distance = 1e-3, seed?: number): Dataset {
-  checkCount(count, 2, "makeParallelLines");
-  if (count % 2 !== 0) {
-    throw new DataError(`makeParallelLines: count must be even (two equal classes), got ${count}`);
-  }
+  checkParam(count, "makeParallelLines: count", LINES_SIZE, (m) => new DataError(m));
   if (!(distance > 0) || !Number.isFinite(distance)) {
     throw new DataError(`makeParallelLines: distance must be a positive number, got ${distance}`);
   }

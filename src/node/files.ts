@@ -141,6 +141,36 @@ export async function readText(
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** The steps of a write at which a file-system fault can be injected (tests only). */
+export type FileStep = "mkdir" | "open" | "write" | "sync" | "rename";
+
+/** An injected fault: `step` on a path `path` matches fails with `code` (EROFS, ENOSPC …). */
+export interface FileFault {
+  readonly step: FileStep;
+  readonly code: string;
+  readonly path?: RegExp;
+}
+
+let fault: FileFault | undefined;
+
+/**
+ * Makes every later `step` of the project's writers on a matching path fail with `code`, as the
+ * file system would (a read-only or full disk cannot be had in a test run as root); undefined
+ * clears it. A seam for tests: nothing else calls it.
+ */
+export function injectFileFault(f: FileFault | undefined): void {
+  fault = f;
+}
+
+/** Throws the injected fault for `step` on `path`, if there is one (see injectFileFault). */
+export function checkFault(step: FileStep, path: string): void {
+  if (fault !== undefined && fault.step === step && (fault.path?.test(path) ?? true)) {
+    throw Object.assign(new Error(`${fault.code}: injected fault, ${step} '${path}'`), {
+      code: fault.code,
+    });
+  }
+}
+
 /** Temporary files of writes in progress, removed if the process is stopped by a signal. */
 const pendingTemps = new Set<string>();
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -183,11 +213,14 @@ export async function writeFileAtomic(
   let handle: FileHandle | undefined;
   trackTemp(tmp);
   try {
+    checkFault("open", tmp);
     handle = await open(tmp, "wx", 0o666);
-    await writeParts(handle, contents);
+    await writeParts(handle, contents, tmp);
+    checkFault("sync", tmp);
     await handle.sync();
     await handle.close();
     handle = undefined;
+    checkFault("rename", real);
     await rename(tmp, real);
   } catch (err) {
     await handle?.close().catch(() => {});
@@ -199,10 +232,11 @@ export async function writeFileAtomic(
   await syncDirectory(dirname(real));
 }
 
-async function writeParts(handle: FileHandle, contents: FileContents): Promise<void> {
+async function writeParts(handle: FileHandle, contents: FileContents, path: string): Promise<void> {
   const parts =
     typeof contents === "string" || contents instanceof Uint8Array ? [contents] : contents;
   for (const part of parts) {
+    checkFault("write", path);
     await handle.write(typeof part === "string" ? Buffer.from(part, "utf8") : part);
   }
 }
@@ -237,7 +271,7 @@ async function writeDirect(
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, "w");
-    await writeParts(handle, contents);
+    await writeParts(handle, contents, path);
   } catch (err) {
     throw makeError(writeFailure(path, err), errorCode(err));
   } finally {
@@ -264,6 +298,7 @@ export async function makeDirectory(
   makeError: FileErrorFactory = asFileError,
 ): Promise<void> {
   try {
+    checkFault("mkdir", dir);
     await mkdir(dir, { recursive: true });
   } catch (err) {
     const cause = await mkdirFailure(dir, err);
@@ -284,7 +319,9 @@ async function mkdirFailure(dir: string, err: unknown): Promise<{ path: string; 
       if (!info.isDirectory()) return { path: cur, err: { code: "EEXIST" } };
       break;
     } catch (e) {
-      if (errorCode(e) !== "ENOENT") return { path: cur, err: e };
+      const code = errorCode(e);
+      // ENOTDIR: a file further up is in the way; walk on to name it.
+      if (code !== "ENOENT" && code !== "ENOTDIR") return { path: cur, err: e };
     }
     const parent = dirname(cur);
     if (parent === cur) return { path: dir, err };

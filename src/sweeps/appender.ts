@@ -9,11 +9,12 @@ import {
   openSync,
   readFileSync,
   rmSync,
+  statSync,
   writeSync,
 } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { errorCode, makeDirectory, writeFailure } from "../node/files.js";
+import { checkFault, errorCode, makeDirectory, writeFailure } from "../node/files.js";
 import { csvLine } from "./csv.js";
 import { ExperimentError } from "./errors.js";
 import { formatRow, parseResults, type ResultRow } from "./results.js";
@@ -25,6 +26,8 @@ export interface OpenedResults {
   readonly rows: readonly ResultRow[];
   /** Bytes of a cut last line that were removed. */
   readonly repairedBytes: number;
+  /** Rows of trials that an earlier row of the file already has (not in `rows`). */
+  readonly duplicates: number;
 }
 
 /** Appends rows to a results file, one complete line per write(); fsyncs about once a second. */
@@ -56,8 +59,14 @@ export class ResultsAppender {
   private static openLocked(path: string, columns: readonly string[], lock: string): OpenedResults {
     let bytes: Buffer | undefined;
     try {
+      if (!statSync(path).isFile()) {
+        throw new ExperimentError(
+          `${path}: not a regular file; a results file must be one (it is appended to and cut)`,
+        );
+      }
       bytes = readFileSync(path);
     } catch (e) {
+      if (e instanceof ExperimentError) throw e;
       if (errorCode(e) !== "ENOENT") throw new ExperimentError(writeFailure(path, e));
     }
     const header = csvLine(columns);
@@ -65,12 +74,19 @@ export class ResultsAppender {
     if (bytes === undefined || bytes.length === 0 || bytes.indexOf(0x0a) < 0) {
       // New file, or only a cut header: start afresh.
       const fd = openOrFail(path, "w");
-      writeOrFail(fd, Buffer.from(header, "utf8"), path);
-      fsyncSync(fd);
+      try {
+        writeOrFail(fd, Buffer.from(header, "utf8"), path);
+        syncOrFail(fd, path);
+      } catch (e) {
+        closeSync(fd);
+        rmSync(path, { force: true }); // no half-written header left behind
+        throw e;
+      }
       return {
         appender: new ResultsAppender(fd, columns, path, lock),
         rows: [],
         repairedBytes: bytes?.length ?? 0,
+        duplicates: 0,
       };
     }
     const complete = bytes.lastIndexOf(0x0a) + 1;
@@ -85,8 +101,13 @@ export class ResultsAppender {
     const parsed = parseResults(text, path);
     const fd = openOrFail(path, "r+");
     if (complete < bytes.length) {
-      ftruncateSync(fd, complete);
-      fsyncSync(fd);
+      try {
+        ftruncateSync(fd, complete);
+      } catch (e) {
+        closeSync(fd);
+        throw new ExperimentError(writeFailure(path, e));
+      }
+      syncOrFail(fd, path);
     }
     closeSync(fd);
     const appendFd = openOrFail(path, "a");
@@ -94,6 +115,7 @@ export class ResultsAppender {
       appender: new ResultsAppender(appendFd, columns, path, lock),
       rows: parsed.rows,
       repairedBytes: bytes.length - complete,
+      duplicates: parsed.duplicates,
     };
   }
 
@@ -114,11 +136,7 @@ export class ResultsAppender {
 
   /** Flushes the file to disk. */
   sync(): void {
-    try {
-      fsyncSync(this.fd);
-    } catch (e) {
-      throw new ExperimentError(writeFailure(this.path, e));
-    }
+    syncOrFail(this.fd, this.path);
     this.lastSync = Date.now();
   }
 
@@ -138,7 +156,17 @@ export class ResultsAppender {
 
 function openOrFail(path: string, flags: string): number {
   try {
+    checkFault("open", path);
     return openSync(path, flags);
+  } catch (e) {
+    throw new ExperimentError(writeFailure(path, e));
+  }
+}
+
+function syncOrFail(fd: number, path: string): void {
+  try {
+    checkFault("sync", path);
+    fsyncSync(fd);
   } catch (e) {
     throw new ExperimentError(writeFailure(path, e));
   }
@@ -148,7 +176,10 @@ function openOrFail(path: string, flags: string): number {
 function writeOrFail(fd: number, bytes: Buffer, path: string): void {
   let written = 0;
   try {
-    while (written < bytes.length) written += writeSync(fd, bytes, written);
+    while (written < bytes.length) {
+      checkFault("write", path);
+      written += writeSync(fd, bytes, written);
+    }
   } catch (e) {
     if (written > 0) {
       try {
@@ -186,6 +217,7 @@ function acquireLock(path: string): string {
   const me = `${process.pid} ${hostname()}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
+      checkFault("open", lock);
       const fd = openSync(lock, "wx");
       try {
         writeSync(fd, me);

@@ -4,6 +4,15 @@
 import { roundNoise } from "../util/round.js";
 import { GENERATED_KINDS, IMAGE_KINDS, isImageKind, type ImageKind } from "../data/spec.js";
 import type { Activation } from "../dfg/firstLayer.js";
+import { PARAM_CONSTRAINTS } from "../dfg/params.js";
+import { GENERATED_SIZE } from "../data/generators.js";
+import {
+  type Constraint,
+  integerAtLeast,
+  interval,
+  numberAtLeast,
+  strOptions,
+} from "../validation.js";
 import { ExperimentError } from "./errors.js";
 import {
   type JsonObject,
@@ -14,6 +23,7 @@ import {
   optionalInteger,
   optionalNumber,
   optionalString,
+  optionalValue,
   rejectUnknownKeys,
   requireInteger,
   describe,
@@ -151,14 +161,14 @@ function parseDataset(value: unknown, path: Path, base?: DatasetSpec): DatasetSp
     "normalize",
     "normalizeSubsets",
   ]);
-  const kindValue = o.kind ?? base?.kind;
-  if (typeof kindValue !== "string" || !(DATASET_KINDS as readonly string[]).includes(kindValue)) {
-    throw new ExperimentError(
-      `${at(path, "kind")}: expected one of ${DATASET_KINDS.join(", ")}, got ${describe(kindValue)}`,
-    );
+  const kinds = strOptions(DATASET_KINDS);
+  const kind = optionalValue(o, "kind", path, kinds) ?? base?.kind;
+  if (kind === undefined) {
+    throw new ExperimentError(`${at(path, "kind")}: expected ${kinds.text}, got nothing`);
   }
-  const kind = kindValue as DatasetKind;
-  const positive = (key: string, min: number) => optionalInteger(o, key, path, min);
+  // Sizes and pools: at most what a generator draws (image subsets are far smaller still).
+  const positive = (key: string, min: number) =>
+    optionalInteger(o, key, path, min, GENERATED_SIZE[1]);
   const classesValue = o.classes;
   let classes: readonly [string, string] | undefined = base?.classes;
   if (classesValue !== undefined) {
@@ -214,14 +224,36 @@ export function cleanNumber(v: number): number {
   return roundNoise(v);
 }
 
-/** A list of numbers, or an inclusive range {start, stop, step}. */
-function parseValues(value: unknown, path: Path, min: number, integer: boolean): number[] {
-  const what = integer ? `integers >= ${min}` : `numbers >= ${min}`;
-  const expected = `a non-empty list of ${what} or a range {"start": a, "stop": b, "step": s}`;
+/** The values an axis takes: `what` in words ("integers >= 1"), then each of its constraints. */
+interface AxisRule {
+  readonly what: string;
+  readonly constraints: readonly Constraint<number>[];
+}
+
+/** n of a grid: Algorithm 2's width (the hyperparameter's own constraints). */
+const N_AXIS: AxisRule = { what: "integers >= 1", constraints: PARAM_CONSTRAINTS.n };
+/** λ of a grid: the hyperparameter's constraints (>= 0, within float32). */
+const LAMBDA_AXIS: AxisRule = { what: "numbers >= 0", constraints: PARAM_CONSTRAINTS.lambda };
+/** Sizes of a grid's data sets: at least 2 points, at most what a generator draws. */
+const SIZE_AXIS: AxisRule = {
+  what: "integers >= 2",
+  constraints: [integerAtLeast(2), GENERATED_SIZE[1]],
+};
+
+/** Figure values (levels, slice positions): numbers >= 0. */
+const NON_NEGATIVE: AxisRule = { what: "numbers >= 0", constraints: [numberAtLeast(0)] };
+
+/** Values of one axis at most (a range {start, stop, step} can describe many). */
+const MAX_AXIS_VALUES = 100_000;
+
+/** A list of numbers, or an inclusive range {start, stop, step}, each meeting `rule`. */
+function parseValues(value: unknown, path: Path, rule: AxisRule): number[] {
+  const expected = `a non-empty list of ${rule.what} or a range {"start": a, "stop": b, "step": s}`;
   let values: number[];
   if (Array.isArray(value)) {
+    const finite = interval("real", -Infinity, Infinity, "both", "a number");
     values = value.map((v, i) => {
-      if (typeof v !== "number" || !Number.isFinite(v)) {
+      if (!finite.test(v)) {
         throw new ExperimentError(`${at(path, i)}: expected a number, got ${describe(v)}`);
       }
       return v;
@@ -237,24 +269,44 @@ function parseValues(value: unknown, path: Path, min: number, integer: boolean):
       throw new ExperimentError(`${at(path)}: stop ${stop} is below start ${start}`);
     }
     const count = Math.floor((stop - start) / step + 1e-9) + 1;
-    if (count > 100_000) {
-      throw new ExperimentError(`${at(path)}: the range has ${count} values (at most 100000)`);
+    if (!(count <= MAX_AXIS_VALUES)) {
+      throw new ExperimentError(
+        `${at(path)}: the range has ${count} values (at most ${MAX_AXIS_VALUES})`,
+      );
     }
     values = Array.from({ length: count }, (_, i) => cleanNumber(start + i * step));
   } else {
     throw new ExperimentError(`${at(path)}: expected ${expected}, got ${describe(value)}`);
   }
   if (values.length === 0) throw new ExperimentError(`${at(path)}: expected ${expected}, got []`);
+  if (values.length > MAX_AXIS_VALUES) {
+    throw new ExperimentError(
+      `${at(path)}: the list has ${values.length} values (at most ${MAX_AXIS_VALUES})`,
+    );
+  }
+  // The bounds after the first constraint first: 1e300 is "at most 2^27", not "not an integer".
+  const [first, ...bounds] = rule.constraints;
   values.forEach((v, i) => {
-    if (v < min || (integer && !Number.isInteger(v))) {
-      throw new ExperimentError(`${at(path, i)}: expected ${what}, got ${v}`);
+    for (const c of bounds) {
+      if (!c.test(v)) {
+        throw new ExperimentError(`${at(path, i)}: expected ${rule.what}, ${c.text}, got ${v}`);
+      }
     }
+    if (!first.test(v))
+      throw new ExperimentError(`${at(path, i)}: expected ${rule.what}, got ${v}`);
   });
   if (new Set(values).size !== values.length) {
     throw new ExperimentError(`${at(path)}: values repeat (${values.join(", ")})`);
   }
   return values;
 }
+
+/** A grid's activations: a non-empty list of PARAM_CONSTRAINTS.activation. */
+const ACTIVATIONS: Constraint<Activation[]> = {
+  test: (v: unknown): v is Activation[] =>
+    Array.isArray(v) && v.length > 0 && v.every((x) => PARAM_CONSTRAINTS.activation.test(x)),
+  text: 'a list of "threshold" and/or "relu"',
+};
 
 function parseGrid(value: unknown, path: Path): GridAxes {
   const o = expectObject(value, path);
@@ -263,20 +315,13 @@ function parseGrid(value: unknown, path: Path): GridAxes {
     if (o[key] === undefined) throw new ExperimentError(`${at(path, key)}: missing`);
   }
   let activation: Activation[] = ["threshold"];
-  if (o.activation !== undefined) {
-    const a = o.activation;
-    if (!Array.isArray(a) || a.length === 0 || !a.every((v) => v === "threshold" || v === "relu")) {
-      throw new ExperimentError(
-        `${at(path, "activation")}: expected a list of "threshold" and/or "relu", got ${describe(a)}`,
-      );
-    }
-    activation = [...new Set(a as Activation[])];
-  }
+  const a = optionalValue(o, "activation", path, ACTIVATIONS);
+  if (a !== undefined) activation = [...new Set(a)];
   return {
-    n: parseValues(o.n, [...path, "n"], 1, true),
-    lambda: parseValues(o.lambda, [...path, "lambda"], 0, false),
+    n: parseValues(o.n, [...path, "n"], N_AXIS),
+    lambda: parseValues(o.lambda, [...path, "lambda"], LAMBDA_AXIS),
     activation,
-    size: o.size === undefined ? [] : parseValues(o.size, [...path, "size"], 2, true),
+    size: o.size === undefined ? [] : parseValues(o.size, [...path, "size"], SIZE_AXIS),
   };
 }
 
@@ -289,7 +334,54 @@ function parseGrids(value: unknown, path: Path): GridAxes[] {
   return [parseGrid(value, path)];
 }
 
+/** Trials of a plan at most: each is a results row and, while the sweep runs, an object (≈ 0.5 kB). */
+export const MAX_TRIALS = 2_000_000;
+
+/** The number of trials of a plan (grids counted apart: overlaps are counted twice). */
+export function trialCount(plan: SweepPlan): number {
+  let total = 0;
+  for (const g of plan.grids) {
+    total +=
+      Math.max(1, g.size.length) *
+      g.n.length *
+      g.lambda.length *
+      g.activation.length *
+      plan.restarts;
+  }
+  return total;
+}
+
+function checkTrialCount(plan: SweepPlan, path: Path): void {
+  const total = trialCount(plan);
+  if (total > MAX_TRIALS) {
+    const axes = plan.grids
+      .map((g) =>
+        [
+          g.size.length > 1 ? `${g.size.length} sizes` : "",
+          `${g.n.length} n`,
+          `${g.lambda.length} λ`,
+          g.activation.length > 1 ? `${g.activation.length} activations` : "",
+        ]
+          .filter((t) => t !== "")
+          .join(" × "),
+      )
+      .join(" + ");
+    throw new ExperimentError(
+      `${at(path, "grid")}: ${total.toLocaleString("en-US")} trials ((${axes}) × ${plan.restarts} ` +
+        `restarts), more than the ${MAX_TRIALS.toLocaleString("en-US")} a sweep runs; ` +
+        `use fewer values or restarts`,
+    );
+  }
+}
+
 function checkSizes(plan: SweepPlan, path: Path): void {
+  checkTrialCount(plan, path);
+  const size = plan.dataset.size;
+  if (plan.dataset.kind === "lines" && size !== undefined && size % 2 !== 0) {
+    throw new ExperimentError(
+      `${at([...path, "dataset"], "size")}: lines need an even size (two equal classes), got ${size}`,
+    );
+  }
   plan.grids.forEach((g, i) => {
     if (g.size.length === 0 && plan.dataset.size === undefined && !isImageKind(plan.dataset.kind)) {
       throw new ExperimentError(
@@ -305,7 +397,7 @@ function checkSizes(plan: SweepPlan, path: Path): void {
       }
       if (plan.dataset.kind === "lines" && s % 2 !== 0) {
         throw new ExperimentError(
-          `${at([...path, "grid", i], "size")}: lines need an even size, got ${s}`,
+          `${at([...path, "grid", i], "size")}: lines need an even size (two equal classes), got ${s}`,
         );
       }
     }
@@ -315,19 +407,19 @@ function checkSizes(plan: SweepPlan, path: Path): void {
 const AXES: readonly FigureAxis[] = ["n", "lambda", "size"];
 const VALUES: readonly FigureValue[] = ["interpolation", "width"];
 
+/** A required one of `options` (StrOptions of src/validation.ts, the options quoted). */
 function oneOfKey<T extends string>(
   o: JsonObject,
   key: string,
   path: Path,
   options: readonly T[],
 ): T {
-  const v = o[key];
-  if (typeof v !== "string" || !(options as readonly string[]).includes(v)) {
-    throw new ExperimentError(
-      `${at(path, key)}: expected one of ${options.map((s) => `"${s}"`).join(", ")}, got ${describe(v)}`,
-    );
+  const c = strOptions(options, `one of ${options.map((s) => `"${s}"`).join(", ")}`);
+  const v = optionalValue(o, key, path, c);
+  if (v === undefined) {
+    throw new ExperimentError(`${at(path, key)}: expected ${c.text}, got ${describe(v)}`);
   }
-  return v as T;
+  return v;
 }
 
 const LOOK = ["width", "height", "vmin", "vmax"] as const;
@@ -352,7 +444,7 @@ function parseLook(o: JsonObject, path: Path): FigureLookSpec {
 /** Contour levels: probabilities strictly between 0 and 1. */
 function parseLevels(value: unknown, path: Path): number[] | undefined {
   if (value === undefined) return undefined;
-  const levels = parseValues(value, path, 0, false);
+  const levels = parseValues(value, path, NON_NEGATIVE);
   levels.forEach((l, i) => {
     if (!(l > 0 && l < 1)) {
       throw new ExperimentError(`${at(path, i)}: expected a probability between 0 and 1, got ${l}`);
@@ -398,7 +490,7 @@ function parseFigure(value: unknown, path: Path, index: number): FigureSpec {
     case "dataset": {
       rejectUnknownKeys(o, path, ["kind", "name", "sizes"]);
       const sizes =
-        o.sizes === undefined ? undefined : parseValues(o.sizes, [...path, "sizes"], 2, true);
+        o.sizes === undefined ? undefined : parseValues(o.sizes, [...path, "sizes"], SIZE_AXIS);
       return { kind, name: explicitName ?? "dataset", ...(sizes ? { sizes } : {}) };
     }
     case "heatmap": {
@@ -430,7 +522,7 @@ function parseFigure(value: unknown, path: Path, index: number): FigureSpec {
         throw new ExperimentError(`${at(path, "series")}: must differ from x ("${x}")`);
       }
       const atValues =
-        o.at === undefined ? undefined : parseValues(o.at, [...path, "at"], 0, false);
+        o.at === undefined ? undefined : parseValues(o.at, [...path, "at"], NON_NEGATIVE);
       return {
         kind,
         name: explicitName ?? `slices-${value}-${x}`,
@@ -446,8 +538,8 @@ function parseFigure(value: unknown, path: Path, index: number): FigureSpec {
       return {
         kind,
         name: explicitName ?? `boundary-${index}`,
-        n: parseValues(o.n, [...path, "n"], 1, true),
-        lambda: parseValues(o.lambda, [...path, "lambda"], 0, false),
+        n: parseValues(o.n, [...path, "n"], N_AXIS),
+        lambda: parseValues(o.lambda, [...path, "lambda"], LAMBDA_AXIS),
         restart: optionalInteger(o, "restart", path, 0) ?? 0,
       };
     }

@@ -1,4 +1,7 @@
-// Minimal RFC 4180 CSV: quoting on write, a line splitter and a field parser on read.
+// Minimal RFC 4180 CSV for results files: quoting on write; on read, records of text split by the
+// one record parser (data/csvRecord.ts).
+
+import { quoteCount, splitCsvRecord } from "../data/csvRecord.js";
 
 /** A field as CSV: quoted when it holds a comma, quote, CR or LF. */
 export function csvField(value: string): string {
@@ -11,10 +14,11 @@ export function csvLine(fields: readonly string[]): string {
 }
 
 /**
- * Splits CSV text into records of fields. A record ends at a newline outside quotes; a final
- * record without a newline is returned in `partial` (not in `records`), so that a line cut by a
- * crash is never taken for a complete one. Blank lines are skipped. `lines[i]` is the 1-based
- * line number where records[i] starts.
+ * Splits CSV text into records of fields (splitCsvRecord). A record ends at a newline outside
+ * quotes; a final record without a newline is returned in `partial` (not in `records`), so that a
+ * line cut by a crash is never taken for a complete one. Blank lines are skipped. `lines[i]` is
+ * the 1-based line number where records[i] starts. A record with a broken quote is kept as one
+ * field of its text (the results reader then names its line: its field count is wrong).
  */
 export function parseCsvRecords(text: string): {
   records: string[][];
@@ -23,43 +27,33 @@ export function parseCsvRecords(text: string): {
 } {
   const records: string[][] = [];
   const lines: number[] = [];
-  let field = "";
-  let fields: string[] = [];
-  let inQuotes = false;
   let line = 1;
-  let start = 1;
-  let recordStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else {
-        if (c === "\n") line++;
-        field += c;
-      }
+  let begin = 0; // start of the record being read
+  let start = 1; // its line
+  let quotes = 0; // quotes in it so far
+  let from = 0;
+  for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", nl + 1)) {
+    quotes += quoteCount(text.slice(from, nl));
+    from = nl + 1;
+    if (quotes % 2 === 1) {
+      line++; // a newline inside a quoted field
       continue;
     }
-    if (c === '"') inQuotes = true;
-    else if (c === ",") {
-      fields.push(field);
-      field = "";
-    } else if (c === "\n") {
-      fields.push(field.endsWith("\r") ? field.slice(0, -1) : field);
-      if (!(fields.length === 1 && fields[0] === "")) {
-        records.push(fields);
-        lines.push(start);
-      }
-      fields = [];
-      field = "";
-      line++;
-      start = line;
-      recordStart = i + 1;
-    } else field += c;
+    const record = recordText(text.slice(begin, nl));
+    if (record !== "") {
+      records.push(splitCsvRecord(record) ?? [record]);
+      lines.push(start);
+    }
+    line++;
+    start = line;
+    begin = nl + 1;
+    quotes = 0;
   }
-  const rest = text.slice(recordStart);
+  const rest = text.slice(begin);
   return { records, lines, partial: rest.trim() === "" ? undefined : rest };
+}
+
+/** A record's text without its line end ("\r" of a CRLF file). */
+export function recordText(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
 }

@@ -1,11 +1,13 @@
 // CSV records from a stream of text chunks, one at a time: what lets results files of 10⁶ rows be
-// read without holding their text or their rows. Same rules as parseCsvRecords (csv.ts).
+// read without holding their text or their rows. Same rules as parseCsvRecords (csv.ts),
+// the same record parser (data/csvRecord.ts).
 
-import { parseCsvRecords } from "./csv.js";
+import { splitCsvRecord } from "../data/csvRecord.js";
+import { recordText } from "./csv.js";
 
 /** Splits a simple line (no quotes) into fields, dropping a trailing "\r". */
 function splitPlain(line: string): string[] {
-  return (line.endsWith("\r") ? line.slice(0, -1) : line).split(",");
+  return recordText(line).split(",");
 }
 
 /**
@@ -82,8 +84,8 @@ export class CsvRecordStream {
       this.onRecord(splitPlain(record), this.start);
       return;
     }
-    const parsed = parseCsvRecords(`${record}\n`);
-    if (parsed.records.length > 0) this.onRecord(parsed.records[0], this.start);
+    const text = recordText(record);
+    this.onRecord(splitCsvRecord(text) ?? [text], this.start);
   }
 
   /** Ends the input; returns the text of a cut last record, if any. */

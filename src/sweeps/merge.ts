@@ -7,14 +7,14 @@ import type { ExperimentConfig } from "./config.js";
 import { csvLine } from "./csv.js";
 import { ExperimentError } from "./errors.js";
 import { expandTrials, planOf, type Trial } from "./grid.js";
-import { formatRow, parseResults, type ResultRow, rowKey } from "./results.js";
+import { formatRow, parseResults, type ResultRow, rowKey, TrialSet } from "./results.js";
 
 /** What a merge found. */
 export interface MergeReport {
   readonly out: string;
   readonly files: readonly string[];
   readonly rows: number;
-  /** Rows that appeared in more than one file (the first is kept). */
+  /** Rows of a trial that an earlier row (of any file) already has: dropped (uniqueTrials). */
   readonly duplicates: number;
   /** Trials of the experiment that no file has. */
   readonly missing: readonly Trial[];
@@ -60,6 +60,7 @@ export async function mergeResults(
   }
   let columns: readonly string[] | undefined;
   const byKey = new Map<string, ResultRow>();
+  const seen = new TrialSet(); // each trial once over all files
   let duplicates = 0;
   const cutFiles: string[] = [];
   for (const f of files) {
@@ -67,7 +68,7 @@ export async function mergeResults(
       kind: "results file",
       makeError: (m) => new ExperimentError(m),
     });
-    const parsed = parseResults(text, f);
+    const parsed = parseResults(text, f, seen);
     if (parsed.partial !== undefined) cutFiles.push(f);
     if (columns === undefined) columns = parsed.columns;
     else if (parsed.columns.join(",") !== columns.join(",")) {
@@ -75,11 +76,8 @@ export async function mergeResults(
         `${f}: its columns differ from those of ${files[0]} (${parsed.columns.join(",")} vs ${columns.join(",")})`,
       );
     }
-    for (const row of parsed.rows) {
-      const key = rowKey(row);
-      if (byKey.has(key)) duplicates++;
-      else byKey.set(key, row);
-    }
+    duplicates += parsed.duplicates;
+    for (const row of parsed.rows) byKey.set(rowKey(row), row);
   }
   const trials = expandTrials(config, planOf(config, quick));
   const ordered: ResultRow[] = [];

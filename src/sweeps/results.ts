@@ -123,6 +123,38 @@ export interface ResultsFile {
   readonly rows: readonly ResultRow[];
   /** Text of a last line without its newline (cut by a crash); not in `rows`. */
   readonly partial: string | undefined;
+  /** Rows of a trial that an earlier row already has (dropped from `rows`; see TrialSet). */
+  readonly duplicates: number;
+  /** 1-based line of the first dropped duplicate row, if any. */
+  readonly firstDuplicateLine?: number;
+}
+
+/**
+ * The one rule for duplicate trials, shared by resume, `plot`, `merge` and `reproduce`: a trial
+ * (its key: data set, n, λ, activation, restart) counts once — its first row is kept, every later
+ * row of the same trial (in the same file or a later one) is dropped and counted, and the reader
+ * warns how many were (duplicatesWarning).
+ */
+export class TrialSet {
+  private readonly seen = new Set<string>();
+
+  /** True for the first row of its trial (keep it); false for a later one (drop it). */
+  admit(row: ResultRow): boolean {
+    const key = rowKey(row);
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+}
+
+/** A one-line warning for `duplicates` dropped rows of `file` ("" when there are none). */
+export function duplicatesWarning(file: string, duplicates: number, line?: number): string {
+  if (duplicates === 0) return "";
+  const where = line === undefined ? "" : ` (the first at line ${line})`;
+  return (
+    `${file}: ${duplicates} duplicate row${duplicates === 1 ? "" : "s"} of trials already read` +
+    `${where} dropped; each trial counts once`
+  );
 }
 
 /** Columns every results file must have to be read. */
@@ -217,15 +249,28 @@ function rowParser(
   };
 }
 
-/** Parses results-file text (ours or the paper's); ExperimentError names the file, line, column. */
-export function parseResults(text: string, path: string): ResultsFile {
+/**
+ * Parses results-file text (ours or the paper's); ExperimentError names the file, line, column.
+ * Later rows of a trial already read (in this file, or in `trials`) are dropped and counted.
+ */
+export function parseResults(text: string, path: string, trials = new TrialSet()): ResultsFile {
   const { records, lines, partial } = parseCsvRecords(text.replace(/^\uFEFF/, ""));
   if (records.length === 0) throw new ExperimentError(`${path}: empty results file (no header)`);
   const columns = checkHeader(records[0], path);
   const parse = rowParser(columns, path);
   const rows: ResultRow[] = [];
-  for (let r = 1; r < records.length; r++) rows.push(parse(records[r], lines[r]));
-  return { path, columns, rows, partial };
+  let duplicates = 0;
+  let firstDuplicateLine: number | undefined;
+  for (let r = 1; r < records.length; r++) {
+    const row = parse(records[r], lines[r]);
+    if (trials.admit(row)) rows.push(row);
+    else if (duplicates++ === 0) firstDuplicateLine = lines[r];
+  }
+  return { path, columns, rows, partial, duplicates, ...lineOf(firstDuplicateLine) };
+}
+
+function lineOf(line: number | undefined): { firstDuplicateLine?: number } {
+  return line === undefined ? {} : { firstDuplicateLine: line };
 }
 
 /** What streamResults read: the header, the number of rows and a cut last line. */
@@ -235,20 +280,28 @@ export interface ResultsStreamInfo {
   readonly rows: number;
   /** Text of a last line without its newline (cut by a crash); not handed on as a row. */
   readonly partial: string | undefined;
+  /** Rows of a trial already read, not handed on (see TrialSet). */
+  readonly duplicates: number;
+  /** 1-based line of the first of them, if any. */
+  readonly firstDuplicateLine?: number;
 }
 
 /**
  * Reads a results file row by row without holding its text or its rows (files of 10⁶ rows and
- * more): each row is handed to `onRow` as it is parsed. Errors as readResults.
+ * more): each row is handed to `onRow` as it is parsed, later rows of a trial already in `trials`
+ * are dropped and counted. Errors as readResults.
  */
 export async function streamResults(
   path: string,
   onRow: (row: ResultRow) => void,
   onHeader?: (columns: readonly string[]) => void,
+  trials = new TrialSet(),
 ): Promise<ResultsStreamInfo> {
   let columns: string[] | undefined;
   let parse: ((fields: readonly string[], line: number) => ResultRow) | undefined;
   let rows = 0;
+  let duplicates = 0;
+  let firstDuplicateLine: number | undefined;
   const csv = new CsvRecordStream((fields, line) => {
     if (parse === undefined) {
       columns = checkHeader(fields, path);
@@ -256,7 +309,12 @@ export async function streamResults(
       onHeader?.(columns);
       return;
     }
-    onRow(parse(fields, line));
+    const row = parse(fields, line);
+    if (!trials.admit(row)) {
+      if (duplicates++ === 0) firstDuplicateLine = line;
+      return;
+    }
+    onRow(row);
     rows++;
   });
   let handle: FileHandle | undefined;
@@ -279,7 +337,7 @@ export async function streamResults(
   }
   const partial = csv.end();
   if (columns === undefined) throw new ExperimentError(`${path}: empty results file (no header)`);
-  return { path, columns, rows, partial };
+  return { path, columns, rows, partial, duplicates, ...lineOf(firstDuplicateLine) };
 }
 
 function toRow(

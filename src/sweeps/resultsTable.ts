@@ -3,7 +3,14 @@
 
 import type { Activation } from "../dfg/firstLayer.js";
 import type { FigureAxis, FigureValue } from "./config.js";
-import { datasetFamily, datasetLabel, type ResultRow, streamResults } from "./results.js";
+import {
+  datasetFamily,
+  datasetLabel,
+  duplicatesWarning,
+  type ResultRow,
+  streamResults,
+  TrialSet,
+} from "./results.js";
 import type { ResultsStreamInfo } from "./results.js";
 import {
   type Accumulator,
@@ -195,19 +202,30 @@ export function asTable(source: ResultsSource): ResultsTable {
   return source instanceof ResultsTable ? source : ResultsTable.of(source);
 }
 
+/** What readResultsTable tells as it reads: a file whose last line was cut, dropped duplicates. */
+export interface ResultsReadEvents {
+  readonly onPartial?: (path: string) => void;
+  /** A one-line warning (duplicatesWarning) for a file with rows of trials already read. */
+  readonly onDuplicates?: (warning: string) => void;
+}
+
 /**
- * Streams results files into one table; `onPartial` is told of each file whose last line was
- * cut. ExperimentError names the file (and line) of a bad one.
+ * Streams results files into one table, each trial once over all files (TrialSet). ExperimentError
+ * names the file (and line) of a bad one.
  */
 export async function readResultsTable(
   paths: readonly string[],
-  onPartial?: (path: string) => void,
+  events: ResultsReadEvents = {},
 ): Promise<{ table: ResultsTable; files: ResultsStreamInfo[] }> {
   const table = new ResultsTable();
   const files: ResultsStreamInfo[] = [];
+  const trials = new TrialSet();
   for (const path of paths) {
-    const info = await streamResults(path, (row) => table.add(row));
-    if (info.partial !== undefined) onPartial?.(path);
+    const info = await streamResults(path, (row) => table.add(row), undefined, trials);
+    if (info.partial !== undefined) events.onPartial?.(path);
+    if (info.duplicates > 0) {
+      events.onDuplicates?.(duplicatesWarning(path, info.duplicates, info.firstDuplicateLine));
+    }
     files.push(info);
   }
   return { table, files };

@@ -47,6 +47,8 @@ export interface SweepReport {
   readonly ran: number;
   /** Bytes of a cut last line removed from the results file. */
   readonly repairedBytes: number;
+  /** Rows of the file that repeat a trial (each trial counts once; see uniqueTrials). */
+  readonly duplicates: number;
   readonly seconds: number;
 }
 
@@ -129,6 +131,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepReport> {
     resumed,
     ran: pending.length,
     repairedBytes: opened.repairedBytes,
+    duplicates: opened.duplicates,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -164,12 +167,14 @@ function runPool(
     let next = 0;
     let finished = 0;
     let failed = false;
+    // Settles only once every worker thread has exited: nothing of a sweep (no worker inside a
+    // native kernel) is still running when its caller goes on, prints and exits the process.
+    const stopAll = () => Promise.allSettled(workers.map((w) => w.terminate()));
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
       signal?.removeEventListener("abort", onAbort);
-      for (const w of workers) void w.terminate();
-      reject(e);
+      void stopAll().then(() => reject(e));
     };
     const onAbort = () => fail(interrupted());
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -197,8 +202,7 @@ function runPool(
         finished++;
         if (finished === trials.length) {
           signal?.removeEventListener("abort", onAbort);
-          for (const x of workers) void x.terminate();
-          resolve();
+          void stopAll().then(() => resolve());
         } else feed(w);
       });
       w.on("error", (e) => fail(e));

@@ -1,7 +1,16 @@
-// Small helpers to validate parsed JSON with messages that name the file and key; the numeric
-// rules are the constraints of src/validation.ts.
+// Small helpers to validate parsed JSON with messages that name the file and key; every rule is a
+// constraint of src/validation.ts (the one vocabulary), checked by optionalValue.
 
-import { integerAtLeast, interval, numberAbove, numberAtLeast, shortText } from "../validation.js";
+import {
+  type Constraint,
+  integerAtLeast,
+  interval,
+  isBoolean,
+  isString,
+  numberAbove,
+  numberAtLeast,
+  shortText,
+} from "../validation.js";
 import { ExperimentError } from "./errors.js";
 
 /** A JSON object. */
@@ -44,6 +53,27 @@ export function rejectUnknownKeys(o: JsonObject, path: Path, allowed: readonly s
   }
 }
 
+/**
+ * The value at `key` if it meets `constraint` (each of a list, in order), undefined when absent;
+ * otherwise ExperimentError "<file>: <key>: expected <what the constraint accepts>, got <value>".
+ * Every typed field of a configuration is read through this one check.
+ */
+export function optionalValue<T>(
+  o: JsonObject,
+  key: string,
+  path: Path,
+  constraint: Constraint<T> | readonly Constraint<unknown>[],
+): T | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  const all: readonly Constraint<unknown>[] = "test" in constraint ? [constraint] : constraint;
+  for (const c of all) {
+    if (!c.test(v))
+      throw new ExperimentError(`${at(path, key)}: expected ${shortText(c)}, got ${describe(v)}`);
+  }
+  return v as T;
+}
+
 /** A finite number >= min (> min when `exclusive`), or undefined when absent. */
 export function optionalNumber(
   o: JsonObject,
@@ -52,32 +82,24 @@ export function optionalNumber(
   min: number,
   exclusive = false,
 ): number | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
   const c =
     min === -Infinity
       ? interval("real", -Infinity, Infinity)
       : exclusive
         ? numberAbove(min)
         : numberAtLeast(min);
-  if (!c.test(v))
-    throw new ExperimentError(`${at(path, key)}: expected ${shortText(c)}, got ${describe(v)}`);
-  return v;
+  return optionalValue(o, key, path, c);
 }
 
-/** An integer >= min, or undefined when absent. */
+/** An integer >= min (and meeting `more`, e.g. an upper bound), or undefined when absent. */
 export function optionalInteger(
   o: JsonObject,
   key: string,
   path: Path,
   min: number,
+  ...more: Constraint<number>[]
 ): number | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  const c = integerAtLeast(min);
-  if (!c.test(v))
-    throw new ExperimentError(`${at(path, key)}: expected ${c.text}, got ${describe(v)}`);
-  return v;
+  return optionalValue<number>(o, key, path, [integerAtLeast(min), ...more]);
 }
 
 /** A required integer >= min. */
@@ -91,20 +113,10 @@ export function requireInteger(o: JsonObject, key: string, path: Path, min: numb
 
 /** A string, or undefined when absent. */
 export function optionalString(o: JsonObject, key: string, path: Path): string | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== "string") {
-    throw new ExperimentError(`${at(path, key)}: expected a string, got ${describe(v)}`);
-  }
-  return v;
+  return optionalValue(o, key, path, isString);
 }
 
 /** A boolean, or undefined when absent. */
 export function optionalBoolean(o: JsonObject, key: string, path: Path): boolean | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== "boolean") {
-    throw new ExperimentError(`${at(path, key)}: expected true or false, got ${describe(v)}`);
-  }
-  return v;
+  return optionalValue(o, key, path, isBoolean);
 }

@@ -6,6 +6,12 @@
 // TypeScript reference on every table and thread count.
 
 #define NAPI_VERSION 8
+// A worker thread stopped (Worker.terminate(), process exit) while one of its calls is here makes
+// every Node-API call fail: without this, node-addon-api turns the failure into a C++ exception
+// that it then cannot throw into JavaScript either, and rethrows out of the callback, which ends
+// the whole process (std::terminate: exit 134, or 139 when it unwinds through a dying isolate).
+// With it, an exception the environment can no longer take is dropped and the call returns.
+#define NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS
 #include <napi.h>
 
 #include "context.h"
