@@ -26,6 +26,8 @@ import { referenceKernels } from "../src/ops/index.js";
 import "../src/backends/native/distances.js";
 import { Rng } from "../src/random/rng.js";
 import { spanRank } from "../src/geometry/span.js";
+import { KdTree } from "../src/geometry/kdTree.js";
+import { squaredDistance } from "../src/backends/reference/distances.js";
 
 const kernel = referenceDistanceKernel;
 
@@ -226,6 +228,56 @@ test("the k-d tree and the blocked kernel find the same nearest distances", () =
   }
   assert.ok(Math.abs(tree.minDistance - dense.minDistance) < 1e-9);
   assert.ok(Math.abs(tree.minAngle - dense.minAngle) < 1e-6);
+});
+
+/** Points for the k-d tree tests: random, with exact duplicates and rows sharing coordinates. */
+function treePoints(n: number, dim: number, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * dim);
+  for (let i = 0; i < n * dim; i++) x[i] = Math.round((rng.uniform() - 0.5) * 64) / 16;
+  for (let i = 0; i < n / 10; i++) {
+    const a = Math.floor(rng.uniform() * n);
+    const b = Math.floor(rng.uniform() * n);
+    x.copyWithin(a * dim, b * dim, (b + 1) * dim);
+  }
+  return x;
+}
+
+test("k-d tree: nearest, ball rows and ball counts equal a brute-force scan (d = 1, 2, 3)", () => {
+  for (const dim of [1, 2, 3]) {
+    const n = 600;
+    const x = treePoints(n, dim, 10 + dim);
+    const rows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0);
+    const tree = new KdTree(x, dim, rows);
+    const rng = new Rng(dim);
+    let hint = -1;
+    for (let q = 0; q < n; q++) {
+      const d2 = Array.from(rows, (r) => squaredDistance(x, q * dim, x, r * dim, dim));
+      const exclude = q % 2 === 0 ? q : -1;
+      let best = Infinity;
+      rows.forEach((r, i) => {
+        if (r !== exclude) best = Math.min(best, d2[i]);
+      });
+      assert.equal(tree.nearest(x, q, exclude, hint), best, `d = ${dim}, nearest of row ${q}`);
+      hint = tree.lastRow;
+      // Radii on the boundary of some point (ties must be inside), between points, and huge.
+      for (const r2 of [d2[Math.floor(rng.uniform() * d2.length)], rng.uniform() * 2, 0, 1e9]) {
+        const want = rows.filter((_, i) => d2[i] <= r2);
+        const got = Int32Array.from(tree.ballRows(x, q, r2)).sort();
+        assert.deepEqual(Array.from(got), Array.from(want), `d = ${dim}, ball of row ${q}`);
+        assert.equal(tree.ballCount(x, q, r2), want.length);
+        let visited = 0;
+        tree.ball(x, q, r2, (row, s) => {
+          assert.equal(s, squaredDistance(x, q * dim, x, row * dim, dim));
+          visited++;
+        });
+        assert.equal(visited, want.length);
+      }
+    }
+  }
+  const empty = new KdTree(new Float32Array(4), 2, new Int32Array(0));
+  assert.equal(empty.nearest(new Float32Array(2), 0), Infinity);
+  assert.equal(empty.ballRows(new Float32Array(2), 0, 1).length, 0);
 });
 
 test("the distance tile kernel gives identical bits on every backend", () => {

@@ -32,6 +32,7 @@ import {
   type NearestByClass,
 } from "./nearest.js";
 import { spanRank } from "./span.js";
+import type { KdTree } from "./kdTree.js";
 import { omegaOf, predictedWidth, remark12Estimates } from "./theory.js";
 
 /** What to fit beside the analysis (both algorithms use the same λ, activation and seed). */
@@ -282,12 +283,24 @@ interface Context {
   readonly useTree: boolean;
   readonly g: Float64Array;
   readonly proj: Float64Array | null;
+  readonly nearest: NearestByClass;
+  readonly byClass: readonly Int32Array[];
   readonly progress: (p: GeometryProgress) => void;
+}
+
+/** The nearest pass's k-d tree of a class whose rows are exactly `rows`, if there is one. */
+function classTree(ctx: Context, rows: Int32Array): KdTree | undefined {
+  const trees = ctx.nearest.trees;
+  if (trees === undefined) return undefined;
+  const k = ctx.byClass.findIndex(
+    (r) => r.length === rows.length && r.every((row, i) => row === rows[i]),
+  );
+  return k >= 0 ? trees[k] : undefined;
 }
 
 function coverSide(ctx: Context, side: ClassSide, label: string): SideWork {
   const search = ctx.useTree
-    ? treeBallSearch(ctx.ds, side.rows)
+    ? treeBallSearch(ctx.ds, side.rows, classTree(ctx, side.rows))
     : kernelBallSearch(ctx.ds, side.rows, ctx.kernel);
   let best: ClassCovering | undefined;
   const mByOrder: Partial<Record<CoverOrder, number>> = {};
@@ -592,9 +605,11 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
     useTree,
     g,
     proj,
+    nearest,
+    byClass: rowsByClass(ds),
     progress,
   };
-  const byClass = rowsByClass(ds);
+  const byClass = ctx.byClass;
   const check = o.check === "auto" || o.check === undefined ? ds.size <= 5000 : o.check;
   let minCross = Infinity;
 

@@ -100,16 +100,20 @@ export function kernelBallSearch(
   };
 }
 
-/** Ball search through a k-d tree of the class (low-dimensional data). */
-export function treeBallSearch(ds: Dataset, rows: Int32Array): BallSearch {
-  const tree = new KdTree(ds.features, ds.dim, rows);
+/** Ball search through a k-d tree of the class (low-dimensional data; `tree`: one over `rows`). */
+export function treeBallSearch(
+  ds: Dataset,
+  rows: Int32Array,
+  tree = new KdTree(ds.features, ds.dim, rows),
+): BallSearch {
   const pos = new Int32Array(ds.size).fill(-1);
   rows.forEach((r, p) => (pos[r] = p));
   return {
     block: 1,
     visit(centers, r2, _targets, visit) {
       for (let c = 0; c < centers.length; c++) {
-        tree.ball(ds.features, rows[centers[c]], r2[c], (row) => visit(c, pos[row]));
+        const found = tree.ballRows(ds.features, rows[centers[c]], r2[c]);
+        for (let i = 0; i < found.length; i++) visit(c, pos[found[i]]);
       }
     },
   };

@@ -27,6 +27,8 @@ export interface NearestByClass {
   readonly minAnglePair: readonly [number, number];
   /** "kernel:<backend>" or "k-d tree". */
   readonly method: string;
+  /** The k-d tree of each class (over rowsByClass(ds)[k]), when the k-d tree was used. */
+  readonly trees?: readonly KdTree[];
 }
 
 export interface NearestOptions {
@@ -174,6 +176,7 @@ function nearestByTree(ds: Dataset, o: NearestOptions): NearestByClass {
     minAngle: angle.angle,
     minAnglePair: angle.pair,
     method: "k-d tree",
+    trees,
   };
 }
 
