@@ -280,6 +280,64 @@ test("k-d tree: nearest, ball rows and ball counts equal a brute-force scan (d =
   assert.equal(empty.ballRows(new Float32Array(2), 0, 1).length, 0);
 });
 
+test("k-d tree geometry: smallest angle and closest pair as by brute force, ties included", () => {
+  // Rays with several points (angle 0, ties), −0 coordinates, and the origin (no angle).
+  const pts = [
+    [1, 0],
+    [2, -0],
+    [0, 0],
+    [-1, 1],
+    [-2, 2],
+    [0.5, 0.25],
+    [0, -1],
+    [-1, -0.001],
+    [1, 0.5],
+  ];
+  for (const scale of [1, 0.37]) {
+    const rows = pts.map(([a, b]) => [a * scale, b * scale]);
+    const ds = dataset(
+      "rays",
+      rows,
+      rows.map((_, i) => i % 2),
+    );
+    const got = nearestByClass(ds, { kernel });
+    // Brute force: the old definition (sorted polar angles, ties by index, the first least gap).
+    const theta = rows.map(([a, b]) => Math.atan2(b, a));
+    const order = rows
+      .map((_, i) => i)
+      .filter((i) => rows[i][0] !== 0 || rows[i][1] !== 0)
+      .sort((a, b) => theta[a] - theta[b] || a - b);
+    let angle = Infinity;
+    let pair = [-1, -1];
+    order.forEach((a, t) => {
+      const b = order[(t + 1) % order.length];
+      const gap = theta[b] - theta[a] + (t === order.length - 1 ? 2 * Math.PI : 0);
+      if (gap < angle) {
+        angle = gap;
+        pair = a < b ? [a, b] : [b, a];
+      }
+    });
+    assert.equal(got.minAngle, Math.min(angle, Math.PI));
+    assert.deepEqual(got.minAnglePair, pair);
+    const dense = nearestByClass(ds, { kernel, treeMaxDim: 0 });
+    assert.ok(Math.abs(got.minDistance - dense.minDistance) < 1e-9);
+  }
+  // All points on one ray but the last: the least gap is 0 between the two lowest indices.
+  const ray = dataset(
+    "ray",
+    [
+      [3, 3],
+      [1, 1],
+      [2, 2],
+      [-1, 0.5],
+    ],
+    [0, 1, 0, 1],
+  );
+  const r = nearestByClass(ray, { kernel });
+  assert.equal(r.minAngle, 0);
+  assert.deepEqual(r.minAnglePair, [0, 1]);
+});
+
 test("the distance tile kernel gives identical bits on every backend", () => {
   const backends = availableDistanceBackends();
   assert.ok(backends.includes("wasm"), "the wasm distance kernel must load");
