@@ -49,8 +49,9 @@ function runOne(ds: Dataset, loadSeconds: number, targetSeconds: number | null):
   const result = memorize(problem, { split: "paper" });
   const t1 = performance.now();
   const v = verifyNetwork(result.network, problem, {
-    onProgress: (done, total) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r  verifying ${ds.name}: ${done}/${total}`);
+    onProgress: (e) => {
+      if (process.stderr.isTTY)
+        process.stderr.write(`\r  verifying ${ds.name}: ${e.done}/${e.total}`);
     },
   });
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");

@@ -120,6 +120,21 @@ for (const k of [1, 7, 20]) {
   });
   put(`pop.any.${k}`, out);
 }
+// coverage: bit t of mask q's row of ceil(count / 32) words is 1 iff count(q, list[t]) < bound,
+// for k = 1, 7, 20 masks over the list and over its first 45 rows; bounds of every kind.
+{
+  const bounds = Float64Array.from(thresholds, (t, q) =>
+    q === 3 ? 0 : q === 4 ? Infinity : q === 5 ? NaN : q === 6 ? -1 : t,
+  );
+  put("pop.coverBounds", bounds);
+  for (const k of [1, 7, 20]) {
+    for (const n of [45, list.length]) {
+      const out = new Uint32Array(k * Math.ceil(n / 32));
+      ref.coverage(matrix, masks, k, bounds, list, n, out);
+      put(`pop.cover.${k}.${n}`, out);
+    }
+  }
+}
 // separation of negatives (rows 0..59) from positives (rows 60..139), by definition.
 {
   const neg = Int32Array.from({ length: 60 }, (_, i) => i);

@@ -58,6 +58,19 @@ export class ResourceLimitError extends MemonetError {}
 export class ExportError extends MemonetError {}
 
 /**
+ * A computation stopped on request (SIGINT/SIGTERM or an AbortSignal); whatever it had saved is
+ * kept, and the message says so. `signal` names the signal when there was one.
+ */
+export class InterruptedError extends MemonetError {
+  constructor(
+    message: string,
+    readonly signal?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * The errors that cross worker threads by name: a worker posts `{ name, message }` and the
  * parent rebuilds the same class with errorFromName.
  */

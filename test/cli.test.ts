@@ -113,13 +113,13 @@ test("bad input: clear one-line errors, non-zero exit, no model file written", (
     ],
     [
       ["fit", "--data", "moons", "--lambda", "-1", "--out", model],
-      /option '--lambda <λ>' argument '-1' is invalid\. expected a number >= 0/,
-      2,
+      /^memonet: error: --lambda: expected a number >= 0, got "-1"/,
+      1,
     ],
     [
       ["fit", "--data", "nonsense", "--out", model],
-      /argument 'nonsense' is invalid\. Allowed choices are mnist, fashion-mnist/,
-      2,
+      /^memonet: error: --data: expected one of mnist, fashion-mnist, .*, got "nonsense"/,
+      1,
     ],
     [["fit", "--data", "moons", "--frobnicate"], /unknown option '--frobnicate'/, 2],
     [["frobnicate"], /unknown command 'frobnicate'/, 2],

@@ -1,6 +1,7 @@
 // Smaller networks: greedy set cover, reverse-delete pruning, first-layer pruning.
 
 import { test } from "node:test";
+import "../src/backends/native/index.js";
 import assert from "node:assert/strict";
 import {
   makeAlternatingPoints,
@@ -11,13 +12,14 @@ import {
 } from "../src/data/generators.js";
 import { normalizeRadius, scalePixels, subset } from "../src/data/preprocess.js";
 import type { Dataset } from "../src/data/dataset.js";
-import type { FitParams, SelectionStrategy } from "../src/dfg/model.js";
+import type { FitParams, InterpolationModel, SelectionStrategy } from "../src/dfg/model.js";
 import { SELECTION_STRATEGIES } from "../src/dfg/model.js";
 import { modelFromJson, modelToJson } from "../src/dfg/modelFile.js";
 import { OptionError } from "../src/dfg/params.js";
 import { greedyCover, reverseDelete, type Covers } from "../src/dfg/selection.js";
 import { InterpolatingNetwork } from "../src/dfg/estimator.js";
 import { loadMnist } from "../src/node/loaders.js";
+import { availableBackends, getKernels } from "../src/ops/index.js";
 import { fitNet } from "./helpers.js";
 
 /** The data sets of the claims tests, with parameters under which Algorithm 2 interpolates. */
@@ -118,6 +120,25 @@ test("MNIST 10 classes (1500-image subset): greedy+prune narrower than random, i
   assert.equal(greedy.model.info.interpolates, true);
   assert.equal(await greedy.score(ds), 1);
   assert.ok(greedy.stats().secondLayerWidth < random.stats().secondLayerWidth);
+});
+
+test("greedy and pruned models are bit-identical on every backend (threshold and ReLU)", async () => {
+  const strip = (m: InterpolationModel) =>
+    modelToJson({
+      ...m,
+      info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" },
+    });
+  const ds = normalizeRadius(makeRandomLabels(600, 8, 3, 17));
+  for (const activation of ["threshold", "relu"] as const) {
+    for (const selection of ["greedy", "greedy+prune", "random+prune"] as const) {
+      const params = { n: 400, lambda: 0.5, seed: 5, activation, selection };
+      const want = strip((await fitNet(ds, params)).model);
+      for (const backend of availableBackends()) {
+        const got = strip((await fitNet(ds, params, getKernels(backend))).model);
+        assert.equal(got, want, `${backend} ${activation} ${selection}`);
+      }
+    }
+  }
 });
 
 test("selection in model files: kept in params, old files (without it) load as random", async () => {

@@ -41,6 +41,28 @@ function dataset(name: string, rows: number[][], labels: number[]): Dataset {
   );
 }
 
+/**
+ * `size` points in R^dim, point i of class i mod |classes|, drawn around e_class with N(0, spread²)
+ * coordinates (Rng(seed)), normalized to radius 1.
+ */
+function gaussianClasses(
+  size: number,
+  dim: number,
+  classes: string[],
+  spread: number,
+  seed: number,
+): Dataset {
+  const rng = new Rng(seed);
+  const features = new Float32Array(size * dim);
+  const labels = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    labels[i] = i % classes.length;
+    for (let k = 0; k < dim; k++)
+      features[i * dim + k] = rng.normal() * spread + (k === labels[i] ? 1 : 0);
+  }
+  return normalizeRadius(makeDataset(`gauss${classes.length}`, features, dim, labels, classes));
+}
+
 /** Every covering of the report passed the brute-force check of coverage and (1). */
 function assertChecked(r: AnalysisReport): void {
   for (const p of r.problems) {
@@ -110,15 +132,7 @@ test("Proposition 13: alternating points need a neuron per X⁻ point (built n̂
 
 test("coverings of moons and of 3-class Gaussian data satisfy coverage and (1); both greedy orders reported", () => {
   const moons = normalizeRadius(makeMoons(600, 0.1, 3));
-  const rng = new Rng(9);
-  const features = new Float32Array(300 * 8);
-  const labels = new Int32Array(300);
-  for (let i = 0; i < 300; i++) {
-    labels[i] = i % 3;
-    for (let k = 0; k < 8; k++)
-      features[i * 8 + k] = rng.normal() * 0.3 + (k === labels[i] ? 1 : 0);
-  }
-  const gauss = normalizeRadius(makeDataset("gauss3", features, 8, labels, ["x", "y", "z"]));
+  const gauss = gaussianClasses(300, 8, ["x", "y", "z"], 0.3, 9);
   for (const ds of [moons, gauss]) {
     for (const constant of [0.5, 1, 2]) {
       const r = analyzeDataset(ds, { kernel, constant, lambda: 1.5 });
@@ -139,15 +153,7 @@ test("coverings of moons and of 3-class Gaussian data satisfy coverage and (1); 
 
 test("largest-first: a valid covering (coverage and (1)), never more centers than there are points", () => {
   const moons = normalizeRadius(makeMoons(500, 0.1, 4));
-  const rng = new Rng(11);
-  const features = new Float32Array(240 * 6);
-  const labels = new Int32Array(240);
-  for (let i = 0; i < 240; i++) {
-    labels[i] = i % 2;
-    for (let k = 0; k < 6; k++)
-      features[i * 6 + k] = rng.normal() * 0.4 + (k === labels[i] ? 1 : 0);
-  }
-  const gauss = normalizeRadius(makeDataset("gauss2", features, 6, labels, ["x", "y"]));
+  const gauss = gaussianClasses(240, 6, ["x", "y"], 0.4, 11);
   for (const ds of [moons, gauss]) {
     const all = analyzeDataset(ds, {
       kernel,

@@ -23,6 +23,7 @@ import { existsSync } from "node:fs";
 import { referenceKernels } from "../src/ops/index.js";
 import { wordsPerRowFor, type BitMatrix, type Kernels } from "../src/backends/types.js";
 import { Rng } from "../src/random/rng.js";
+import { popcount32 } from "../src/backends/bits.js";
 import { makeRandomLabels } from "../src/data/generators.js";
 import { normalizeRadius } from "../src/data/preprocess.js";
 import { modelToJson } from "../src/dfg/modelFile.js";
@@ -395,6 +396,45 @@ test("native maskedAnyBelow equals the per-neuron definition", noNative, () => {
   }
 });
 
+test("coverage on every native table with 1, 2 and 3 threads, and on wasm, equals the reference", () => {
+  const rng = new Rng(21);
+  const others: Kernels[] = [
+    ...availableBackends()
+      .filter((b) => b !== "reference" && b !== "native")
+      .map((b) => getKernels(b)),
+    ...supportedTables.flatMap((simd) =>
+      [1, 2, 3].map((threads) =>
+        kernelsOn("native", createNativeKernels(undefined, { simd, threads })),
+      ),
+    ),
+  ];
+  for (const bits of [100, 1000, 5000]) {
+    const m = randomBits(rng, 3000, bits, 0.5);
+    const k = 70; // more than one group of masks on every table, and a partial group
+    const masks = randomBits(rng, k, bits, 0.25).data;
+    // Bounds around the typical count, so that about half of the points are covered.
+    const typical = 0.125 * bits;
+    const bounds = Float64Array.from({ length: k }, (_, q) =>
+      q === 5 ? 0 : Math.round(typical + (rng.uniform() - 0.5) * Math.sqrt(bits)) + (q % 3) / 2,
+    );
+    for (const count of [31, 2049, 6000]) {
+      const rows = Int32Array.from({ length: count }, () => rng.below(m.rows));
+      const words = Math.ceil(count / 32);
+      const want = new Uint32Array(k * words);
+      referenceKernels.coverage(m, masks, k, bounds, rows, count, want);
+      let set = 0;
+      for (const w of want) set += popcount32(w);
+      assert.ok(set > 0.1 * k * count && set < 0.9 * k * count, `${set} of ${k * count} covered`);
+      for (const kernels of others) {
+        const got = new Uint32Array(k * words).fill(0xffffffff);
+        kernels.coverage(m, masks, k, bounds, rows, count, got);
+        assert.deepEqual(got, want, `${kernels.name}: bits ${bits}, ${count} rows`);
+      }
+    }
+  }
+  assert.ok(others.length >= 1, "no fast backend to compare");
+});
+
 test("native separation check equals the TypeScript one (Algorithm 1)", noNative, () => {
   for (const simd of supportedTables) {
     const native = kernelsOn("native", createNativeKernels(undefined, { simd }));
@@ -592,6 +632,31 @@ const cases: Cases = {
       return (run) => {
         const out = new Uint8Array(rows.length + 1).fill(9);
         run(values, masks, thresholds, k, rows, rows.length, out);
+        return out;
+      };
+    }),
+  coverage: (rng) =>
+    WIDTHS.map((bits) => {
+      const { m, k, masks, thresholds } = popcountInputs(rng, bits, 0.5);
+      // Bounds of every kind: typical ones, fractions, <= 0, ±Infinity and NaN; row lists of
+      // lengths around word boundaries, with repeated rows.
+      const bounds = Float64Array.from(thresholds, (t, q) =>
+        q % 7 === 3 ? [0, -2, Infinity, -Infinity, NaN, 0.5][q % 6] : t + (q % 2) * 0.5,
+      );
+      return (run) =>
+        [0, 1, 31, 32, 33, 150, 200].map((count) => {
+          const rows = Int32Array.from({ length: count }, () => rng.below(m.rows));
+          const out = new Uint32Array(k * Math.ceil(count / 32) + 1).fill(0xa5a5a5a5);
+          run(m, masks, k, bounds, rows, count, out);
+          return out;
+        });
+    }),
+  reluCoverage: (rng) =>
+    WIDTHS.map((width) => {
+      const { values, k, masks, rows, thresholds } = reluInputs(rng, width);
+      return (run) => {
+        const out = new Uint32Array(k * Math.ceil(rows.length / 32) + 1).fill(0xa5a5a5a5);
+        run(values, masks, k, thresholds, rows, rows.length, out);
         return out;
       };
     }),

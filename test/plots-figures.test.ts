@@ -95,11 +95,12 @@ test("text widths follow DejaVu Sans", () => {
 function syntheticRows(
   ns = [10, 20, 40, 60, 80, 100, 120],
   lambdas = [0, 0.5, 1, 1.5, 2],
+  restarts = 5,
 ): ResultRow[] {
   const rows: ResultRow[] = [];
   for (const n of ns) {
     for (const lambda of lambdas) {
-      for (let restart = 0; restart < 4; restart++) {
+      for (let restart = 0; restart < restarts; restart++) {
         const ok = lambda > 0 && n >= 40 + 40 * Math.abs(lambda - 1);
         rows.push({
           activation: "threshold",

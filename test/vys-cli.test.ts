@@ -1,5 +1,5 @@
-// `memonet memorize` and `memonet verify` run as a user would, through a program that registers
-// the commands the way src/cli/main.ts does (user errors: one line "memonet: error: …", exit 1).
+// `memonet memorize` and `memonet verify` run as a user would, through the CLI's one error
+// boundary (user errors and bad option values: one line "memonet: error: …", exit 1).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,24 +13,8 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const dist = (p: string) => JSON.stringify(fileURLToPath(new URL(`../src/${p}`, import.meta.url)));
 
 const HARNESS = `
-import { Command, CommanderError } from "commander";
-const { registerMemorizeCommands, VerificationError } = await import(${dist("cli/memorizeCommands.js")});
-const { NetworkFileError } = await import(${dist("vys/networkFile.js")});
-const { DataError } = await import(${dist("data/dataset.js")});
-const { OptionError } = await import(${dist("dfg/params.js")});
-const { ModelFileError } = await import(${dist("dfg/modelFile.js")});
-const program = new Command("memonet").exitOverride();
-registerMemorizeCommands(program);
-try {
-  await program.parseAsync(process.argv.slice(1), { from: "user" });
-} catch (e) {
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  if ([DataError, OptionError, ModelFileError, NetworkFileError, VerificationError].some((c) => e instanceof c)) {
-    process.stderr.write("memonet: error: " + e.message + "\\n");
-    process.exit(1);
-  }
-  throw e;
-}
+const { main } = await import(${dist("cli/main.js")});
+process.exitCode = await main(process.argv.slice(1));
 `;
 
 function run(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -107,10 +91,11 @@ test("bad options and bad data give one-line errors", () => {
   assert.equal(depth.code, 1);
   assert.match(depth.stderr, /memonet: error: depth L must be an integer in 1\.\.⌊√N⌋ = 1\.\.17/);
   const both = run("memorize", "--data", "moons", "--size", "300", "--depth", "2", "--bits", "2");
-  assert.equal(both.code, 2);
-  assert.match(both.stderr, /cannot be used with option '--bits/);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /^memonet: error: --depth cannot be used with --bits/);
   const eps = run("memorize", "--data", "moons", "--size", "30", "--epsilon", "0");
-  assert.equal(eps.code, 2);
+  assert.equal(eps.code, 1);
+  assert.match(eps.stderr, /^memonet: error: --epsilon: expected a number > 0, got "0"/);
 
   const dir = tempDir();
   const csv = join(dir, "dup.csv");

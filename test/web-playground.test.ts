@@ -43,6 +43,7 @@ function comparable(json: string): unknown {
     for (const key of Object.keys(info)) if (/Seconds$|^backend$/.test(key)) delete info[key];
   };
   strip(doc.model?.info);
+  delete doc.training; // the CLI records its data options; the page has none to record
   strip((doc as { info?: Record<string, unknown> }).info);
   return doc;
 }

@@ -174,7 +174,9 @@ async function main(): Promise<void> {
       n: c.n,
       lambda: c.lambda,
       sgd: { maxEpochs: epochs },
-      onStart: (m, s) => process.stderr.write(`  ${m} seed ${s} …\n`),
+      onProgress: (e) => {
+        if (e.detail !== undefined) process.stderr.write(`  ${e.detail} …\n`);
+      },
     });
     all.push({ case: c.name, rows });
     const sgd = rows.find((r) => r.method === "sgd" && r.seed === 0);
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
             meanSd(rs.map((r) => r.neurons)),
             meanSd(rs.map((r) => r.parameters)),
             meanSd(rs.map((r) => r.depth)),
-            [...new Set(rs.map((r) => r.precision))].join("/"),
+            precisionRange(rs.map((r) => r.precision)),
             meanSd(rs.map((r) => r.buildSeconds)),
             meanSd(rs.map((r) => r.trainingAccuracy)),
             rs[0].testAccuracy === null ? "–" : meanSd(rs.map((r) => r.testAccuracy as number)),
@@ -263,4 +265,13 @@ function writeNpy(path: string, data: Float32Array | Int32Array, shape: readonly
       Buffer.from(data.buffer, data.byteOffset, data.byteLength),
     ]),
   );
+}
+
+/** Seeds' weight precisions summarized: "float32", or the range of bit counts ("927–1011 bits"). */
+function precisionRange(precisions: readonly string[]): string {
+  const bits = precisions.map((p) => /^(\d+) bits$/.exec(p)?.[1]).map(Number);
+  if (bits.some((b) => !Number.isFinite(b))) return [...new Set(precisions)].join("/");
+  const lo = Math.min(...bits);
+  const hi = Math.max(...bits);
+  return lo === hi ? `${lo} bits` : `${lo}–${hi} bits`;
 }

@@ -7,6 +7,11 @@ export function wordsPerRowFor(bits: number): number {
   return Math.ceil(bits / 512) * 16;
 }
 
+/** Words of one cover bit set over a list of `count` points (see KernelSignatures.coverage). */
+export function coverWordsFor(count: number): number {
+  return Math.ceil(count / 32);
+}
+
 /** Number of set bits in a 32-bit word. */
 export function popcount32(v: number): number {
   v = v - ((v >>> 1) & 0x55555555);

@@ -3,9 +3,9 @@
 // (it is the specification); fast backends register the kernels they speed up (registry.ts), and
 // the ops (src/ops/) validate arguments once and dispatch to them. All must agree bit for bit.
 
-import { wordsPerRowFor } from "./bits.js";
+import { coverWordsFor, wordsPerRowFor } from "./bits.js";
 
-export { wordsPerRowFor };
+export { coverWordsFor, wordsPerRowFor };
 
 /**
  * Threshold activations of N points, bit-packed: row r holds the n bits of Φ(x_r).
@@ -192,6 +192,31 @@ export interface KernelSignatures {
     bound: number,
     out: Int32Array,
   ): number;
+  /**
+   * Covers of second-layer neurons, as bit sets: for masks q < maskCount and list indices
+   * t < count, bit t of out row q (row q is the coverWordsFor(count) words at
+   * out[q * coverWordsFor(count) ..], LSB first) is 1 iff popcount(mask_q AND bits[rows[t]]) <
+   * bounds[q]. Every word of the maskCount rows is written (bits at or beyond count are 0).
+   */
+  coverage(
+    bits: BitMatrix,
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): void;
+  /** ReLU counterpart of coverage: bit t of row q is 1 iff ⟨mask_q, values[rows[t]]⟩ < bounds[q]. */
+  reluCoverage(
+    values: ValueMatrix,
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): void;
   /** ReLU counterpart of maskedAnyBelow. */
   reluAnyBelow(
     values: ValueMatrix,
@@ -220,6 +245,8 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "reluMinMany",
   "reluBelow",
   "reluAnyBelow",
+  "coverage",
+  "reluCoverage",
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { Dataset } from "../data/dataset.js";
 import { InterpolatingNetwork } from "../dfg/estimator.js";
 import { modelStats } from "../dfg/model.js";
 import { OptionError } from "../errors.js";
+import type { OnProgress } from "../progress.js";
 import { alignLabels, atMost, checkParam, integerAtLeast } from "../validation.js";
 import type { Kernels } from "../backends/types.js";
 import { toNumber } from "../vys/dyadic.js";
@@ -51,8 +52,11 @@ export interface CompareOptions {
   readonly sgd?: Omit<SgdOptions, "seed">;
   /** dfg kernels (default: auto). */
   readonly kernels?: Kernels;
-  /** Called when a method starts on a seed. */
-  readonly onStart?: (method: CompareMethod, seed: number) => void;
+  /**
+   * Progress: phase "builds", `done` of methods × seeds finished, detail "<method>, seed k"
+   * naming the build that starts.
+   */
+  readonly onProgress?: OnProgress;
 }
 
 /** One row of the comparison. */
@@ -112,12 +116,15 @@ export async function compareMethods(
           labels: alignLabels(test, train.classNames, "the training data"),
         };
   const rows: CompareRow[] = [];
+  const total = methods.length * seeds;
   for (const method of methods) {
     for (let seed = 0; seed < seeds; seed++) {
-      options.onStart?.(method, seed);
+      const detail = `${method}, seed ${seed}`;
+      options.onProgress?.({ phase: "builds", done: rows.length, total, unit: "builds", detail });
       rows.push(await runMethod(method, seed, train, aligned, options));
     }
   }
+  options.onProgress?.({ phase: "builds", done: total, total, unit: "builds" });
   return rows;
 }
 

@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DataError, type Dataset } from "../data/dataset.js";
 import { OptionError } from "../errors.js";
+import type { OnProgress } from "../progress.js";
 import { checkParam, type Constraint, integerAtLeast, numberAbove } from "../validation.js";
 import { Rng } from "../random/rng.js";
 
@@ -31,8 +32,11 @@ export interface SgdOptions {
   readonly batchSize?: number;
   /** Adam's learning rate (default 1e-3). */
   readonly learningRate?: number;
-  /** Called after every epoch of every attempt. */
-  readonly onEpoch?: (event: { width: number; epoch: number; accuracy: number }) => void;
+  /**
+   * Progress after every epoch of every attempt: phase "sgd, width w", epochs done of maxEpochs,
+   * detail "training accuracy a".
+   */
+  readonly onProgress?: OnProgress;
 }
 
 /** One training run at one width. */
@@ -78,7 +82,7 @@ const DEFAULTS = {
   learningRate: 1e-3,
 } as const;
 
-type Resolved = Required<Omit<SgdOptions, "onEpoch">> & Pick<SgdOptions, "onEpoch">;
+type Resolved = Required<Omit<SgdOptions, "onProgress">> & Pick<SgdOptions, "onProgress">;
 
 function resolve(o: SgdOptions): Resolved {
   const r = { ...DEFAULTS, ...o };
@@ -234,7 +238,13 @@ async function trainMlp(
       }
       epochs = epoch;
       acc = accuracy();
-      o.onEpoch?.({ width, epoch, accuracy: acc });
+      o.onProgress?.({
+        phase: `sgd, width ${width}`,
+        done: epoch,
+        total: o.maxEpochs,
+        unit: "epochs",
+        detail: `training accuracy ${acc.toFixed(4)}`,
+      });
       if (acc === 1) break;
       await Promise.resolve();
     }

@@ -3,7 +3,6 @@
 
 import { backendOption } from "./backendOption.js";
 import { boundaryData } from "../sweeps/boundary.js";
-import cliProgress from "cli-progress";
 import { Command } from "commander";
 import "../backends/native/distances.js";
 import type { Dataset } from "../data/dataset.js";
@@ -14,7 +13,6 @@ import {
   getDistanceKernel,
   type AnalysisReport,
   type CoverOrder,
-  type GeometryProgress,
   type ProblemReport,
 } from "../geometry/index.js";
 import { getKernels, type BackendChoice } from "../ops/index.js";
@@ -25,6 +23,7 @@ import { runCoveringExperiment } from "./coveringExperiment.js";
 import { addDataOptions, loadTrainingData, type DataOptions } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds, formatTable } from "./format.js";
 import { integerAtLeast, listOf, numberAtLeast } from "./parse.js";
+import { progressReporter } from "./progress.js";
 
 interface AnalyzeCommandOptions extends DataOptions {
   lambda: number;
@@ -41,33 +40,6 @@ interface AnalyzeCommandOptions extends DataOptions {
   out?: string;
   figure?: string;
   progress: boolean;
-}
-
-/** A progress bar on stderr for the analysis stages (only when stderr is a terminal). */
-function geometryProgressBar(enabled: boolean) {
-  if (!enabled || !process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: "{stage} |{bar}| {percentage}% | ETA {eta_formatted}",
-      hideCursor: true,
-      clearOnComplete: true,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let stage = "";
-  bar.start(1000, 0, { stage: "" });
-  return {
-    onProgress: (p: GeometryProgress) => {
-      if (p.stage !== stage) {
-        stage = p.stage;
-        bar.start(1000, 0, { stage: p.stage.padEnd(28) });
-      }
-      bar.update(p.total > 0 ? Math.round((1000 * p.done) / p.total) : 0);
-    },
-    stop: () => bar.stop(),
-  };
 }
 
 const num = (v: number | null, digits = 4) =>
@@ -88,18 +60,30 @@ function problemRow(p: ProblemReport): string[] {
   ];
 }
 
+/** Beyond this many classes the per-class counts are summarized, not listed. */
+const MAX_LISTED_CLASSES = 20;
+
+/** "a: 10, b: 12" — or, for many classes, "min 3, median 10, max 40 over 1,000 classes". */
+function perClass(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  if (entries.length <= MAX_LISTED_CLASSES) {
+    return entries.map(([k, v]) => `${k}: ${formatCount(v)}`).join(", ");
+  }
+  const sorted = Float64Array.from(entries, ([, v]) => v).sort();
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return (
+    `min ${formatCount(sorted[0])}, median ${formatCount(median)}, ` +
+    `max ${formatCount(sorted[sorted.length - 1])} over ${formatCount(entries.length)} classes`
+  );
+}
+
 /** The text report. */
 export function describeAnalysis(r: AnalysisReport): string {
   const b = r.basic;
   const o = r.options;
   const lines = [
     formatFields([
-      [
-        "points",
-        `${formatCount(b.points)} in d = ${b.dim}; per class ${Object.entries(b.classCounts)
-          .map(([k, v]) => `${k}: ${formatCount(v)}`)
-          .join(", ")}`,
-      ],
+      ["points", `${formatCount(b.points)} in d = ${b.dim}; per class ${perClass(b.classCounts)}`],
       ["radius R = max ‖x‖", num(b.radius, 6)],
       [
         "min distance",
@@ -119,8 +103,14 @@ export function describeAnalysis(r: AnalysisReport): string {
     "",
     formatTable(
       ["X⁻", "N⁻", "M⁻", "M⁺", "δ", "ω [CI]", "n pred", "n̂ ≤", "n̂ Alg1", "n̂ Alg2"],
-      r.problems.map(problemRow),
+      r.problems.slice(0, MAX_LISTED_CLASSES).map(problemRow),
     ),
+    ...(r.problems.length > MAX_LISTED_CLASSES
+      ? [
+          `  … and ${formatCount(r.problems.length - MAX_LISTED_CLASSES)} more problems ` +
+            "(every one in --json and --out)",
+        ]
+      : []),
   ];
   if (r.problems.length === 1) {
     const p = r.problems[0];
@@ -183,11 +173,14 @@ export function describeAnalysis(r: AnalysisReport): string {
 
 async function analyzeCommand(o: AnalyzeCommandOptions): Promise<void> {
   if (o.out !== undefined && o.out.trim() === "") throw new DataError("--out needs a file name");
-  const { dataset } = await loadTrainingData(o);
-  const progress = geometryProgressBar(o.progress);
+  const progress = progressReporter({ enabled: o.progress });
+  let dataset: Dataset;
   let report: AnalysisReport;
-  const t0 = performance.now();
+  let t0: number;
   try {
+    progress.phase("loading data");
+    dataset = (await loadTrainingData(o)).dataset;
+    t0 = performance.now();
     report = analyzeDataset(dataset, {
       kernel: getDistanceKernel(o.backend),
       constant: o.constant,

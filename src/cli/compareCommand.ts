@@ -23,6 +23,7 @@ import {
 import { backendOption } from "./backendOption.js";
 import { formatCount, formatSeconds, formatTable } from "./format.js";
 import { integerAtLeast, numberAtLeast } from "./parse.js";
+import { progressReporter } from "./progress.js";
 
 interface CompareCommandOptions extends DataOptions {
   methods: CompareMethod[];
@@ -36,6 +37,7 @@ interface CompareCommandOptions extends DataOptions {
   maxSgdWidth: number;
   test: boolean;
   backend: BackendChoice;
+  progress: boolean;
   json?: boolean;
   out?: string;
   figure?: string;
@@ -141,23 +143,32 @@ async function loadTest(
 }
 
 async function compareCommand(o: CompareCommandOptions): Promise<void> {
-  const { dataset, preprocessing } = await loadTrainingData(o);
-  const test = await loadTest(o, preprocessing);
-  if (o.methods.includes("sgd")) await useTfjsWasm();
-  const rows = await compareMethods(dataset, test, {
-    methods: o.methods,
-    seeds: o.seeds,
-    ...(o.n !== undefined ? { n: o.n } : {}),
-    ...(o.nMin !== undefined ? { nMin: o.nMin } : {}),
-    ...(o.lambda !== undefined ? { lambda: o.lambda } : {}),
-    ...(o.depth !== undefined ? { depth: o.depth } : {}),
-    ...(o.bits !== undefined ? { bits: o.bits } : {}),
-    sgd: { maxEpochs: o.epochs, maxWidth: o.maxSgdWidth },
-    kernels: getKernels(o.backend),
-    onStart: (method, seed) => {
-      if (!o.json) process.stderr.write(`memonet compare: ${method}, seed ${seed} …\n`);
-    },
-  });
+  // A bar on a terminal; otherwise a line as each build starts (unless --json or --no-progress).
+  const progress = progressReporter({ enabled: o.progress && o.json !== true, lines: true });
+  let dataset: Dataset;
+  let test: Dataset | null;
+  let rows: CompareRow[];
+  try {
+    progress.phase("loading data");
+    const loaded = await loadTrainingData(o);
+    dataset = loaded.dataset;
+    test = await loadTest(o, loaded.preprocessing);
+    if (o.methods.includes("sgd")) await useTfjsWasm();
+    rows = await compareMethods(dataset, test, {
+      methods: o.methods,
+      seeds: o.seeds,
+      ...(o.n !== undefined ? { n: o.n } : {}),
+      ...(o.nMin !== undefined ? { nMin: o.nMin } : {}),
+      ...(o.lambda !== undefined ? { lambda: o.lambda } : {}),
+      ...(o.depth !== undefined ? { depth: o.depth } : {}),
+      ...(o.bits !== undefined ? { bits: o.bits } : {}),
+      sgd: { maxEpochs: o.epochs, maxWidth: o.maxSgdWidth },
+      kernels: getKernels(o.backend),
+      onProgress: progress.onProgress,
+    });
+  } finally {
+    progress.stop();
+  }
   if (o.out !== undefined) await writeFileAtomic(o.out, compareCsv(rows));
   let figureFiles: readonly string[] = [];
   if (o.figure !== undefined) {
@@ -219,6 +230,7 @@ export function registerCompareCommand(program: Command): void {
     .option("--no-test", "do not score on the test split (image data fitted on --split train)")
     .addOption(backendOption("dfg kernel backend"))
     .option("--json", "print JSON")
+    .option("--no-progress", "no progress bar or progress lines")
     .option("--out <table.csv>", "write the table as CSV (atomically)")
     .option("--figure <dir>", "write compare.svg and compare.png to this directory")
     .action(compareCommand);

@@ -3,7 +3,6 @@
 
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
-import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
 import type { ExperimentConfig } from "../sweeps/config.js";
 import { ExperimentError } from "../sweeps/errors.js";
@@ -11,17 +10,20 @@ import { figureDataSource } from "../sweeps/figureData.js";
 import { expandTrials, planOf } from "../sweeps/grid.js";
 import { findShardFiles, mergeResults } from "../sweeps/merge.js";
 import { listExperiments, loadExperiment } from "../sweeps/registry.js";
-import { readResults, type ResultRow } from "../sweeps/results.js";
-import { runSweep, type SweepProgress, type SweepReport } from "../sweeps/runner.js";
+import { readResultsTable, type ResultsTable } from "../sweeps/resultsTable.js";
+import { runSweep, type SweepReport } from "../sweeps/runner.js";
 import { resolveShard, shardPath } from "../sweeps/shard.js";
 import { defaultResultsPath, reproduce, type ReproduceResult } from "../sweeps/reproduce.js";
 import { slurmScript } from "../sweeps/slurm.js";
 import { getKernels, type BackendChoice } from "../ops/index.js";
-import type { FigureFormat } from "../plots/render.js";
+import type { FigureOverrides } from "../plots/figures.js";
+import { FIGURE_FORMATS, type FigureFormat } from "../plots/render.js";
 import { type Report, writeReport } from "../plots/report.js";
 import { backendOption } from "./backendOption.js";
 import { formatCount, formatSeconds, formatTable } from "./format.js";
-import { integerAtLeast } from "./parse.js";
+import { catchInterrupts } from "./interrupt.js";
+import { progressReporter, type ProgressReporter } from "./progress.js";
+import { integerAtLeast, numberAbove, numberAtLeast } from "./parse.js";
 import { configureProgram, runProgram } from "./boundary.js";
 
 interface RunOptions {
@@ -39,10 +41,29 @@ interface PlotOptions {
   experiment?: string;
   quick?: boolean;
   out?: string;
-  format: FigureFormat[];
+  format?: FigureFormat[];
   dataPath?: string;
   title?: string;
   backend: BackendChoice;
+  scale?: number;
+  width?: number;
+  height?: number;
+  vmin?: number;
+  vmax?: number;
+  levels?: number[];
+  sigma?: number;
+}
+
+/** The figure overrides given on the command line. */
+function overridesOf(o: PlotOptions): FigureOverrides {
+  if (o.vmin !== undefined && o.vmax !== undefined && !(o.vmin < o.vmax)) {
+    throw new ExperimentError(`--vmax ${o.vmax} must exceed --vmin ${o.vmin}`);
+  }
+  const out: { -readonly [K in keyof FigureOverrides]: FigureOverrides[K] } = {};
+  for (const key of ["width", "height", "vmin", "vmax", "levels", "sigma"] as const) {
+    if (o[key] !== undefined) (out as Record<string, unknown>)[key] = o[key];
+  }
+  return out;
 }
 
 function defaultResults(name: string, quick: boolean | undefined): string {
@@ -51,10 +72,35 @@ function defaultResults(name: string, quick: boolean | undefined): string {
 
 function parseFormats(value: string): FigureFormat[] {
   const parts = value.split(",").map((s) => s.trim());
-  if (parts.length === 0 || !parts.every((p) => p === "svg" || p === "png")) {
-    throw new InvalidArgumentError(`expected svg, png or svg,png, got "${value}"`);
+  if (parts.length === 0 || !parts.every((p) => (FIGURE_FORMATS as string[]).includes(p))) {
+    throw new InvalidArgumentError(
+      `expected a list of svg, png and pdf (e.g. svg,pdf), got "${value}"`,
+    );
   }
   return [...new Set(parts as FigureFormat[])];
+}
+
+function parseLevels(value: string): number[] {
+  const levels = value.split(",").map((s) => Number(s.trim()));
+  if (levels.length === 0 || !levels.every((l) => Number.isFinite(l) && l > 0 && l < 1)) {
+    throw new InvalidArgumentError(
+      `expected probabilities between 0 and 1 separated by commas (e.g. 0.5,0.9), got "${value}"`,
+    );
+  }
+  return [...new Set(levels)].sort((a, b) => a - b);
+}
+
+function parseNumber(value: string): number {
+  const v = Number(value);
+  if (value.trim() === "" || !Number.isFinite(v)) {
+    throw new InvalidArgumentError(`expected a number, got "${value}"`);
+  }
+  return v;
+}
+
+/** plot's default output directory: plots/<results file name> (reproduce writes to figures/). */
+export function defaultPlotDir(resultsFile: string): string {
+  return join("plots", basename(resultsFile, ".csv"));
 }
 
 /**
@@ -63,57 +109,9 @@ function parseFormats(value: string): FigureFormat[] {
  */
 const WORKER_BACKEND = "kernel backend of the workers (auto = native where built, else wasm)";
 
-/** A progress reporter: a bar with ETA on a terminal, a line per 10% (or minute) otherwise. */
-function sweepProgress(
-  label: string,
-  enabled: boolean,
-): { update: (p: SweepProgress) => void; stop: () => void } {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: process.stderr,
-        format: `${label} |{bar}| {value}/{total} trials | {percentage}% | ETA {eta_formatted}`,
-        hideCursor: true,
-        etaBuffer: 200,
-        fps: 5,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        if (!started) {
-          bar.start(p.total, p.done);
-          started = true;
-        } else bar.update(p.done);
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const t0 = Date.now();
-  let lastTenth = -1;
-  let lastLog = t0;
-  let first: SweepProgress | undefined;
-  return {
-    update: (p) => {
-      first ??= p;
-      const tenth = Math.floor((10 * p.done) / Math.max(1, p.total));
-      const now = Date.now();
-      if (tenth === lastTenth && now - lastLog < 60_000 && p.done !== p.total) return;
-      lastTenth = tenth;
-      lastLog = now;
-      const ran = p.done - first.done;
-      const rate = ran / Math.max(1e-3, (now - t0) / 1000);
-      const eta = rate > 0 ? `, ETA ${formatSeconds((p.total - p.done) / rate)}` : "";
-      process.stderr.write(
-        `${label}: ${formatCount(p.done)}/${formatCount(p.total)} trials${eta}\n`,
-      );
-    },
-    stop: () => {},
-  };
+/** The sweep's progress: a bar with ETA on a terminal, a line per 10% (or minute) otherwise. */
+function sweepProgress(label: string, enabled: boolean): ProgressReporter {
+  return progressReporter({ enabled, lines: true, label });
 }
 
 async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<SweepReport> {
@@ -122,6 +120,7 @@ async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<Swee
   const resultsPath = shard === undefined ? base : shardPath(base, shard);
   const label = `${config.name}${o.quick ? " (quick)" : ""}${shard ? ` shard ${shard.index}/${shard.count}` : ""}`;
   const progress = sweepProgress(label, o.progress);
+  const interrupt = catchInterrupts();
   let report: SweepReport;
   try {
     report = await runSweep({
@@ -132,9 +131,11 @@ async function runCommand(config: ExperimentConfig, o: RunOptions): Promise<Swee
       backend: o.backend,
       ...(shard ? { shard } : {}),
       ...(o.dataPath === undefined ? {} : { dataPath: o.dataPath }),
-      onProgress: progress.update,
+      onProgress: progress.onProgress,
+      signal: interrupt.signal,
     });
   } finally {
+    interrupt.release();
     progress.stop();
   }
   printSweep(label, report);
@@ -160,20 +161,22 @@ function printReport(report: Report): void {
 }
 
 async function plotResults(
-  rows: readonly ResultRow[],
+  table: ResultsTable,
   files: readonly string[],
   config: ExperimentConfig | undefined,
   o: PlotOptions,
   out: string,
 ): Promise<void> {
   const title = o.title ?? config?.title ?? basename(files[0], ".csv");
+  const scale = o.scale ?? config?.output.scale;
   const report = await writeReport(
     out,
     {
-      rows,
+      table,
       quick: o.quick ?? false,
       title,
       resultsFiles: files,
+      overrides: overridesOf(o),
       ...(config
         ? {
             config,
@@ -186,38 +189,49 @@ async function plotResults(
           }
         : {}),
     },
-    o.format,
+    o.format ?? config?.output.formats ?? ["svg", "png"],
     (name) => process.stderr.write(`  figure ${name}\n`),
+    scale === undefined ? {} : { scale },
   );
   printReport(report);
 }
 
 async function plotCommand(files: string[], o: PlotOptions): Promise<void> {
   const config = o.experiment === undefined ? undefined : await loadExperiment(o.experiment);
-  const rows: ResultRow[] = [];
-  for (const f of files) {
-    const parsed = await readResults(f);
-    if (parsed.partial !== undefined) {
-      process.stderr.write(`memonet plot: ${f}: ignoring a cut last line\n`);
-    }
-    for (const row of parsed.rows) rows.push(row); // no spread: files of 10⁵–10⁶ rows
-  }
-  const out = o.out ?? join("figures", basename(files[0], ".csv"));
-  await plotResults(rows, files, config, o, out);
+  overridesOf(o); // option errors before reading the files
+  // Streamed and aggregated as read: files of 10⁶ rows are never held as rows.
+  const { table } = await readResultsTable(files, (f) =>
+    process.stderr.write(`memonet plot: ${f}: ignoring a cut last line\n`),
+  );
+  await plotResults(table, files, config, o, o.out ?? defaultPlotDir(files[0]));
 }
 
-async function reproduceCommand(name: string, o: RunOptions & PlotOptions): Promise<void> {
+async function reproduceCommand(
+  name: string,
+  o: RunOptions & PlotOptions & { paperNames?: string | true },
+): Promise<void> {
   const config = await loadExperiment(name);
+  const overrides = overridesOf(o);
   const label = `${config.name}${o.quick ? " (quick)" : ""}`;
   const progress = sweepProgress(label, o.progress);
+  const interrupt = catchInterrupts();
   let result: ReproduceResult;
   try {
     result = await reproduce(config, {
       quick: o.quick ?? false,
       workers: o.workers,
       backend: o.backend,
-      formats: o.format,
-      onProgress: (p) => progress.update(p),
+      overrides,
+      ...(o.format === undefined ? {} : { formats: o.format }),
+      ...(o.scale === undefined ? {} : { scale: o.scale }),
+      ...(o.paperNames === undefined
+        ? {}
+        : { paperNamesDir: o.paperNames === true ? join("results", "paper") : o.paperNames }),
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        progress.onProgress(p);
+        if (p.done === p.total) interrupt.release(); // the figures: signals end the process
+      },
       onFigure: (figure) => {
         progress.stop();
         process.stderr.write(`  figure ${figure}\n`);
@@ -228,10 +242,20 @@ async function reproduceCommand(name: string, o: RunOptions & PlotOptions): Prom
       ...(o.title === undefined ? {} : { title: o.title }),
     });
   } finally {
+    interrupt.release();
     progress.stop();
   }
   printSweep(label, result.sweep);
   printReport(result.report);
+  console.log(`  report in ${formatSeconds(result.reportSeconds)}`);
+  for (const f of result.paper?.files ?? []) {
+    console.log(
+      `  paper's names: ${formatCount(f.rows)} rows → ${f.path} (read by the paper's plot.py)`,
+    );
+  }
+  if (result.paper && result.paper.unnamed.length > 0) {
+    console.log(`  (no paper name for ${result.paper.unnamed.join(", ")}: kept as they are)`);
+  }
 }
 
 async function listCommand(): Promise<void> {
@@ -382,36 +406,57 @@ export function registerExperimentCommands(program: Command): void {
     .option("--strict", "exit with an error when trials are missing")
     .action(mergeCommand);
 
-  program
-    .command("plot")
-    .description(
-      "figures (SVG, PNG) and an HTML page from results files (memonet's or the paper's)",
-    )
-    .argument("<results...>", "results CSV files")
-    .option("--experiment <name>", "draw the experiment's figures (else inferred from the columns)")
-    .option("--quick", "with --experiment: its quick grid (for data and boundary figures)")
-    .option("--out <dir>", "output directory (default figures/<results file name>)")
-    .option("--format <list>", "svg, png or svg,png", parseFormats, [
-      "svg",
-      "png",
-    ] as FigureFormat[])
-    .option("--data-path <dir>", "directory of CIFAR-10 or Fashion-MNIST files")
-    .option("--title <text>", "figure title prefix")
-    .addOption(backendOption())
-    .action(plotCommand);
+  addFigureOptions(
+    program
+      .command("plot")
+      .description(
+        "figures (SVG, PNG, PDF) and an interactive HTML page from results files (memonet's or the paper's)",
+      )
+      .argument("<results...>", "results CSV files (one panel per data set)")
+      .option(
+        "--experiment <name>",
+        "draw the experiment's figures (else inferred from the columns)",
+      )
+      .option("--quick", "with --experiment: its quick grid (for data and boundary figures)")
+      .option("--out <dir>", "output directory (default plots/<results file name>)")
+      .option("--data-path <dir>", "directory of CIFAR-10 or Fashion-MNIST files")
+      .addOption(backendOption()),
+  ).action(plotCommand);
 
-  addRunOptions(
+  const reproduce = addRunOptions(
     program
       .command("reproduce")
       .description("run an experiment's sweep (resuming) and draw its figures with an HTML page")
       .argument("<experiment>"),
   )
     .option("--out <dir>", "figure directory (default figures/<experiment>[-quick])")
-    .option("--format <list>", "svg, png or svg,png", parseFormats, [
-      "svg",
-      "png",
-    ] as FigureFormat[])
-    .action(reproduceCommand);
+    .option(
+      "--paper-names [dir]",
+      "also write the results with the paper's data-set names, for its plot.py (default dir results/paper)",
+    );
+  addFigureOptions(reproduce).action(reproduceCommand);
+}
+
+/** The figure options shared by plot and reproduce. */
+function addFigureOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--format <list>",
+      "figure formats: svg, png, pdf, comma-separated (default svg,png)",
+      parseFormats,
+    )
+    .option("--scale <k>", "PNG pixels per SVG pixel (default 2)", numberAbove(0))
+    .option("--width <px>", "width of each panel's plotting area", integerAtLeast(20))
+    .option("--height <px>", "height of each panel's plotting area", integerAtLeast(20))
+    .option("--vmin <w>", "lower end of the second-layer width scale (width figures)", parseNumber)
+    .option("--vmax <w>", "upper end of the second-layer width scale (width figures)", parseNumber)
+    .option("--levels <list>", "iso-probability contours besides 99%, e.g. 0.5,0.9", parseLevels)
+    .option(
+      "--sigma <cells>",
+      "smoothing of the probabilities before the contours (default 1)",
+      numberAtLeast(0),
+    )
+    .option("--title <text>", "figure title prefix");
 }
 
 /** Runs only these commands as a program (used by tests); the CLI's one error boundary. */

@@ -13,15 +13,19 @@ import {
 import { toOnnx } from "../export/onnx.js";
 import { DEFAULT_N_MIN, DEFAULT_PARAMS } from "../dfg/params.js";
 import { getKernels, type BackendChoice } from "../ops/index.js";
-import { loadModel, saveModel, writeFileAtomic } from "../node/modelStore.js";
+import { saveModel, writeFileAtomic } from "../node/modelStore.js";
 import { backendReport } from "../node/backendReport.js";
 import {
   addDataOptions,
+  dataSpecOf,
   describeData,
   loadEvaluationData,
   loadTrainingData,
   type DataOptions,
 } from "./dataOptions.js";
+import { loadModelFor } from "./fileKinds.js";
+import { describeSpec, overlapWarning } from "./overlap.js";
+import { VERSION } from "./version.js";
 import { backendOption } from "./backendOption.js";
 import { runDemo } from "./demo.js";
 import { registerCompareCommand } from "./compareCommand.js";
@@ -32,7 +36,7 @@ import { configureProgram, runProgram } from "./boundary.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
 import { PARAM_CONSTRAINTS } from "../dfg/params.js";
 import { constrained, integerAtLeast, numberAtLeast, oneOf } from "./parse.js";
-import { fitProgressBar } from "./progress.js";
+import { progressReporter } from "./progress.js";
 
 interface FitCommandOptions extends DataOptions {
   n?: number;
@@ -78,6 +82,9 @@ export function describeModel(model: InterpolationModel): string {
           : ""),
     ],
     ["selection", p.selection ?? "random"],
+    ...(model.training === undefined
+      ? []
+      : [["training data", describeSpec(model.training)] as [string, string]]),
     ["second-layer width", `${formatCount(s.secondLayerWidth)} (${perClass})`],
     ["parameters", `${formatCount(s.parameters)} (non-zero ${formatCount(s.nonzeroParameters)})`],
     [
@@ -115,10 +122,13 @@ function modelSummaryJson(model: InterpolationModel) {
 }
 
 async function fitCommand(o: FitCommandOptions): Promise<void> {
-  const { dataset, preprocessing } = await loadTrainingData(o);
-  const progress = fitProgressBar(o.progress);
+  const spec = dataSpecOf(o);
+  const progress = progressReporter({ enabled: o.progress });
   let net: InterpolatingNetwork;
+  let loaded: Awaited<ReturnType<typeof loadTrainingData>>;
   try {
+    progress.phase("loading data", describeSpec(spec));
+    loaded = await loadTrainingData(o);
     net = new InterpolatingNetwork(
       {
         algorithm: o.algorithm,
@@ -132,11 +142,14 @@ async function fitCommand(o: FitCommandOptions): Promise<void> {
       },
       { kernels: getKernels(o.backend), onProgress: progress.onProgress },
     );
-    await net.fit(dataset);
+    progress.phase("checking the data");
+    await net.fit(loaded.dataset);
   } finally {
     progress.stop();
   }
-  const model: InterpolationModel = { ...net.model, preprocessing };
+  const { dataset, preprocessing } = loaded;
+  // The data spec is recorded, so that eval can warn when its data overlap these.
+  const model: InterpolationModel = { ...net.model, preprocessing, training: spec };
   if (o.out !== undefined) await saveModel(o.out, model, { timings: o.timings === true });
   if (o.json) {
     console.log(
@@ -157,14 +170,25 @@ async function evalCommand(
   file: string,
   o: DataOptions & { backend: BackendChoice; json?: boolean },
 ) {
-  const model = await loadModel(file);
+  const model = await loadModelFor("eval", file);
   const ds = await loadEvaluationData(o, model.preprocessing);
+  const warning =
+    model.training === undefined ? undefined : overlapWarning(model.training, dataSpecOf(o));
+  if (warning !== undefined) process.stderr.write(`memonet eval: warning: ${warning}\n`);
   const net = InterpolatingNetwork.fromModel(model, { kernels: getKernels(o.backend) });
   const t0 = performance.now();
   const accuracy = await net.score(ds);
   const seconds = (performance.now() - t0) / 1000;
   if (o.json) {
-    console.log(JSON.stringify({ model: file, data: describeData(ds), accuracy, seconds }));
+    console.log(
+      JSON.stringify({
+        model: file,
+        data: describeData(ds),
+        accuracy,
+        seconds,
+        warning: warning ?? null,
+      }),
+    );
   } else {
     console.log(`memonet eval: ${file} on ${describeData(ds)}`);
     console.log(
@@ -185,23 +209,24 @@ async function infoCommand(file: string | undefined, o: { json?: boolean; backen
     if (file === undefined) return;
   }
   if (file === undefined) throw new OptionError("info: give a model file or --backends");
-  const model = await loadModel(file);
+  const model = await loadModelFor("info", file);
   if (o.json) console.log(JSON.stringify({ model: file, ...modelSummaryJson(model) }));
   else console.log(`memonet info: ${file}\n${describeModel(model)}`);
 }
 
 async function exportCommand(file: string, o: { out: string; margin: number }) {
-  const model = await loadModel(file);
+  const model = await loadModelFor("export", file);
   const bytes = toOnnx(model, { margin: o.margin });
   await writeFileAtomic(o.out, bytes);
   console.log(`memonet export: ${file} -> ${o.out} (ONNX, ${formatCount(bytes.length)} bytes)`);
 }
 
-function buildProgram(): Command {
+/** The memonet program with every command (not run). */
+export function buildProgram(): Command {
   const program = configureProgram(
-    new Command("memonet").description(
-      "Construct neural networks that provably memorize a data set.",
-    ),
+    new Command("memonet")
+      .description("Construct neural networks that provably memorize a data set.")
+      .version(VERSION, "-V, --version", "print memonet's version"),
   );
 
   addDataOptions(
@@ -293,7 +318,8 @@ function buildProgram(): Command {
       "the main job (npm start): MNIST 10 classes at n = 1000 and 1 vs 9 at n = 5000, λ = 0.5",
     )
     .addOption(backendOption())
-    .action((o: { backend: BackendChoice }) => runDemo(o.backend));
+    .option("--no-progress", "no progress bar")
+    .action((o: { backend: BackendChoice; progress: boolean }) => runDemo(o.backend, o.progress));
   registerExperimentCommands(program);
   registerMemorizeCommands(program);
   registerCompareCommand(program);

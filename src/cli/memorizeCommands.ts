@@ -13,7 +13,9 @@ import {
 import { networkMetrics } from "../vys/network.js";
 import { type MemorizationProblem, problemFromDataset } from "../vys/problem.js";
 import type { Float64Check, VerificationResult } from "../vys/verify.js";
-import { loadNetworkFile, saveNetworkFile } from "../node/networkStore.js";
+import { saveNetworkFile } from "../node/networkStore.js";
+import { loadNetworkFor } from "./fileKinds.js";
+import { progressReporter, type ProgressReporter } from "./progress.js";
 import {
   type DataOptions,
   addDataOptions,
@@ -23,6 +25,7 @@ import {
 } from "./dataOptions.js";
 import { formatCount, formatFields, formatSeconds } from "./format.js";
 import { integerAtLeast, numberAbove } from "./parse.js";
+import { roundNoise } from "../util/round.js";
 
 export { VerificationError } from "../errors.js";
 
@@ -36,10 +39,12 @@ interface MemorizeCommandOptions extends DataOptions {
   json?: boolean;
   verify: boolean;
   timings?: boolean;
+  progress: boolean;
 }
 
 interface VerifyCommandOptions extends DataOptions {
   json?: boolean;
+  progress: boolean;
 }
 
 const positiveNumber = numberAbove(0);
@@ -89,6 +94,7 @@ export function registerMemorizeCommands(program: Command): void {
     )
     .option("--json", "print a JSON report instead of text")
     .option("--no-verify", "skip the exact verification on the training points")
+    .option("--no-progress", "no progress bar")
     .action(memorizeCommand);
 
   addDataOptions(
@@ -98,39 +104,29 @@ export function registerMemorizeCommands(program: Command): void {
       .argument("<net.json>"),
   )
     .option("--json", "print JSON")
+    .option("--no-progress", "no progress bar")
     .action(verifyCommand);
-}
-
-/** A stderr progress line while verifying (only when stderr is a terminal). */
-function progressLine(label: string): {
-  update: (done: number, total: number) => void;
-  stop: () => void;
-} {
-  const tty = process.stderr.isTTY === true;
-  let last = 0;
-  return {
-    update: (done, total) => {
-      const now = Date.now();
-      if (!tty || (now - last < 200 && done < total)) return;
-      last = now;
-      process.stderr.write(`\r${label}: ${formatCount(done)} / ${formatCount(total)} points`);
-    },
-    stop: () => {
-      if (tty) process.stderr.write("\r\x1b[K");
-    },
-  };
 }
 
 function runVerification(
   doc: NetworkDocument,
   problem: MemorizationProblem,
+  progress: ProgressReporter,
 ): { exact: VerificationResult; float64: Float64Check } {
-  const progress = progressLine("verifying exactly");
   try {
-    return verifyDocument(doc, problem, progress.update);
+    return verifyDocument(doc, problem, (e) => {
+      progress.onProgress(e);
+      if (e.done === e.total) progress.phase("float64 check");
+    });
   } finally {
     progress.stop();
   }
+}
+
+/** The first `shown` items of a list and "… and k more" for the rest. */
+function summarizeList(items: readonly string[], shown = 2): string {
+  if (items.length <= shown + 1) return items.join(", ");
+  return `${items.slice(0, shown).join(", ")} … and ${formatCount(items.length - shown)} more`;
 }
 
 function verificationFields(v: {
@@ -155,7 +151,7 @@ function verificationFields(v: {
     `${formatCount(float64.correct)} of ${formatCount(float64.points)} points correct; ` +
       `${formatCount(float64.inexactWeights)} weights/biases not representable` +
       (d
-        ? `; on row ${d.row} it first departs at layer ${d.layer} (${d.spans.join(", ") || "?"})`
+        ? `; on row ${d.row} it first departs at layer ${d.layer} (${summarizeList(d.spans) || "?"})`
         : ""),
   ]);
   return fields;
@@ -165,20 +161,71 @@ function fmt(v: number | null, digits = 4): string {
   if (v === null) return "—";
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e7)) return v.toExponential(digits - 1);
   if (Math.abs(v) >= 1000) return formatCount(v);
-  return Number(v.toPrecision(digits)).toString();
+  return String(roundNoise(v, digits));
+}
+
+/**
+ * The O(·) expressions each theorem states (constants 1, logs base 2), as printed beside the
+ * measured values; null where the theorem states no bound on that quantity.
+ */
+const BOUND_TEXT = {
+  "3.1": {
+    depth: "√(N log N) + √(N/log N)·max(log R, log C)",
+    parameters: "d + depth bound",
+    width: "12",
+    bits: "log d + √(N/log N)·max(log R, log C) (Thm A.1)",
+  },
+  "5.1": {
+    depth: "L/√(log L)·log R",
+    parameters: "N/(L√(log L))·log R + d",
+    width: "N/L²",
+    bits: null,
+  },
+  "6.2": {
+    depth: "N√(log B)/B·log R",
+    parameters: "d + depth bound",
+    width: null,
+    bits: "B/√(log B)·log R",
+  },
+} as const;
+
+/** "(Thm 5.1: O(N/L²) = 25 with constants 1; measured/bound 12)" */
+function boundNote(
+  theorem: MemorizationReport["theorem"],
+  expression: string,
+  value: number,
+  ratio: number,
+): string {
+  return ` (Thm ${theorem}: O(${expression}) = ${fmt(value)} with constants 1; measured/bound ${fmt(ratio, 3)})`;
+}
+
+function widthField(r: MemorizationReport): string {
+  const w = r.network.width;
+  if (r.theorem === "3.1") return `${w} (Thm 3.1: width 12, a constant)`;
+  if (r.theorem === "6.2") return `${w} (Thm 6.2: O(1), the subnetworks are chained in depth)`;
+  const bound = r.bounds.width ?? 1;
+  return (
+    `${formatCount(w)}` +
+    boundNote("5.1", BOUND_TEXT["5.1"].width, bound, w / bound) +
+    ` — ${formatCount(r.split.subsets)} subnetworks of width ≤ 12 side by side`
+  );
 }
 
 function reportFields(r: MemorizationReport): [string, string][] {
   const s = r.stageOne;
+  const text = BOUND_TEXT[r.theorem];
   const theorem =
     r.theorem === "3.1"
       ? "3.1 (F = F₃ ∘ F₂ ∘ F₁)"
       : r.theorem === "5.1"
         ? `5.1, depth parameter L = ${r.budget} (${r.split.subsets} subsets of ≤ ${r.split.subsetSize} points side by side)`
         : `6.2, bit parameter B = ${r.budget} (${r.split.subsets} subsets of ≤ ${r.split.subsetSize} points chained)`;
-  const n = Object.entries(r.split.pointsPerInterval)
-    .map(([size, k]) => `n = ${k} for ${formatCount(Number(size))} points`)
-    .join(", ");
+  const n = summarizeList(
+    Object.entries(r.split.pointsPerInterval).map(
+      ([size, k]) => `n = ${k} for ${formatCount(Number(size))} points`,
+    ),
+    3,
+  );
   const fields: [string, string][] = [
     ["theorem", theorem],
     [
@@ -211,24 +258,30 @@ function reportFields(r: MemorizationReport): [string, string][] {
     ],
     [
       "depth",
-      `${formatCount(r.network.depth)} (bound expression ${fmt(r.bounds.depth)}, ratio ${fmt(r.bounds.depthRatio, 3)})`,
+      formatCount(r.network.depth) +
+        boundNote(r.theorem, text.depth, r.bounds.depth, r.bounds.depthRatio),
     ],
-    [
-      "width",
-      `${r.network.width}` + (r.bounds.width !== null ? ` (bound ${fmt(r.bounds.width)})` : ""),
-    ],
+    ["width", widthField(r)],
     [
       "bit complexity",
       `${formatCount(r.network.bitComplexity)} bits` +
-        (r.bounds.bitComplexity !== null
-          ? ` (bound expression ${fmt(r.bounds.bitComplexity)})`
-          : ""),
+        (text.bits !== null && r.bounds.bitComplexity !== null && r.bounds.bitRatio !== null
+          ? boundNote(r.theorem, text.bits, r.bounds.bitComplexity, r.bounds.bitRatio)
+          : ` (Thm ${r.theorem} states no bound on the bits)`),
     ],
     [
       "parameter bound",
-      `${fmt(r.bounds.parameters)} (constants 1; ratio ${fmt(r.bounds.parameterRatio, 3)}); VC lower bound √N = ` +
-        `${fmt(r.lowerBounds.vc)}` +
-        (r.lowerBounds.budget !== null ? `, for this budget ${fmt(r.lowerBounds.budget)}` : "") +
+      `Thm ${r.theorem}: O(${text.parameters}) = ${fmt(r.bounds.parameters)} with constants 1; ` +
+        `measured/bound ${fmt(r.bounds.parameterRatio, 3)}`,
+    ],
+    [
+      "lower bounds",
+      `VC: √N = ${fmt(r.lowerBounds.vc)} parameters for any network` +
+        (r.lowerBounds.budget === null
+          ? ""
+          : r.theorem === "5.1"
+            ? `, N/(depth·log N) = ${fmt(r.lowerBounds.budget)} at this depth`
+            : `, N/(bits + log N) = ${fmt(r.lowerBounds.budget)} at this bit complexity`) +
         `; parameters/√N = ${fmt(r.parametersPerSqrtN)}`,
     ],
   ];
@@ -249,22 +302,36 @@ function reportFields(r: MemorizationReport): [string, string][] {
 }
 
 async function memorizeCommand(o: MemorizeCommandOptions): Promise<void> {
-  const { dataset, preprocessing } = await loadTrainingData(o);
-  const problem = problemFromDataset(
-    dataset,
-    o.epsilon === undefined ? {} : { epsilon: o.epsilon },
-  );
-  const result = memorize(problem, {
-    ...(o.depth !== undefined ? { depth: o.depth } : {}),
-    ...(o.bits !== undefined ? { bits: o.bits } : {}),
-    split: o.intervals,
-    seed: o.seed,
-  });
+  const progress = progressReporter({ enabled: o.progress });
+  let loaded: Awaited<ReturnType<typeof loadTrainingData>>;
+  let problem: MemorizationProblem;
+  let result: ReturnType<typeof memorize>;
+  try {
+    progress.phase("loading data");
+    loaded = await loadTrainingData(o);
+    progress.phase("checking the data");
+    problem = problemFromDataset(
+      loaded.dataset,
+      o.epsilon === undefined ? {} : { epsilon: o.epsilon },
+    );
+    result = memorize(problem, {
+      ...(o.depth !== undefined ? { depth: o.depth } : {}),
+      ...(o.bits !== undefined ? { bits: o.bits } : {}),
+      split: o.intervals,
+      seed: o.seed,
+      onProgress: progress.onProgress,
+    });
+  } catch (e) {
+    progress.stop();
+    throw e;
+  }
+  const { dataset, preprocessing } = loaded;
   const doc = networkDocument(result, dataset, {
     preprocessing,
     ...(o.epsilon === undefined ? {} : { epsilon: o.epsilon }),
   });
-  const verification = o.verify ? runVerification(doc, problem) : null;
+  if (!o.verify) progress.stop();
+  const verification = o.verify ? runVerification(doc, problem, progress) : null;
   if (o.out !== undefined) await saveNetworkFile(o.out, doc, { timings: o.timings === true });
   if (o.json) {
     console.log(
@@ -295,10 +362,11 @@ export { loadNetworkFile } from "../node/networkStore.js";
 export { problemForNetwork } from "../vys/networkData.js";
 
 async function verifyCommand(file: string, o: VerifyCommandOptions): Promise<void> {
-  const doc = await loadNetworkFile(file);
+  const doc = await loadNetworkFor(file);
   const ds = await loadEvaluationData(o, doc.preprocessing);
   const problem = problemForNetwork(doc, ds);
-  const v = runVerification(doc, problem);
+  const progress = progressReporter({ enabled: o.progress });
+  const v = runVerification(doc, problem, progress);
   const m = networkMetrics(doc.network);
   if (o.json) {
     console.log(

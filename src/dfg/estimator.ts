@@ -8,7 +8,8 @@ import { DataError } from "../data/dataset.js";
 import { applyPreprocessing } from "../data/preprocessing.js";
 import { getKernels } from "../ops/index.js";
 import type { Kernels } from "../backends/types.js";
-import { fitModel, type FitProgress } from "./fit.js";
+import { fitModel } from "./fit.js";
+import type { OnProgress } from "../progress.js";
 import { modelStats, type FitParams, type InterpolationModel, type ModelStats } from "./model.js";
 import { resolveParams } from "./params.js";
 import { firingCounts, neuronFiring } from "./inspect.js";
@@ -18,7 +19,8 @@ import { predictRows } from "./predict.js";
 export interface EstimatorOptions {
   /** Kernel backend (see getKernels); getKernels("auto") if omitted. */
   readonly kernels?: Kernels;
-  readonly onProgress?: (event: FitProgress) => void;
+  /** Progress of fit (see FitOptions.onProgress). */
+  readonly onProgress?: OnProgress;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface EstimatorOptions {
 export class InterpolatingNetwork {
   readonly params: FitParams;
   private readonly kernels: Kernels | undefined;
-  private readonly onProgress: ((event: FitProgress) => void) | undefined;
+  private readonly onProgress: OnProgress | undefined;
   private fitted: InterpolationModel | undefined;
 
   /** Validates the hyperparameters (OptionError names the bad one). */

@@ -19,22 +19,16 @@ import { pruneFirstLayer, selectColumns } from "./pruneFirst.js";
 import type { SelectionResult } from "./secondLayer.js";
 import { selectByStrategy } from "./selection.js";
 import { checkSeparation } from "./separation.js";
-
-/** Progress of a fit, for progress bars. */
-export type FitProgress =
-  | { readonly stage: "first-layer"; readonly done: number; readonly total: number }
-  | { readonly stage: "separation"; readonly width: number }
-  | {
-      readonly stage: "second-layer";
-      readonly subnetwork: number;
-      readonly subnetworks: number;
-      readonly covered: number;
-      readonly total: number;
-    };
+import type { OnProgress } from "../progress.js";
 
 export interface FitOptions {
   readonly kernels: Kernels;
-  readonly onProgress?: (event: FitProgress) => void;
+  /**
+   * Progress: phase "first layer" (points done; Algorithm 1 repeats it per width tried, detail
+   * "Algorithm 1: n = …", with a "separation check" between), then "second layer" (X⁻ points
+   * covered, summed over the class subnetworks; detail "class k of K").
+   */
+  readonly onProgress?: OnProgress;
 }
 
 /** The binary problems to solve: which class is X⁻ of each subnetwork. */
@@ -97,7 +91,14 @@ function buildFirstLayer(
       params.activation,
       options.kernels,
       workspace,
-      (done) => options.onProgress?.({ stage: "first-layer", done, total: ds.size }),
+      (done) =>
+        options.onProgress?.({
+          phase: "first layer",
+          done,
+          total: ds.size,
+          unit: "points",
+          ...(params.algorithm === 1 ? { detail: `Algorithm 1: n = ${width}` } : {}),
+        }),
     );
     return { layer, acts, workspace };
   };
@@ -105,8 +106,14 @@ function buildFirstLayer(
 
   let width = Math.max(params.n, 32);
   for (;;) {
-    options.onProgress?.({ stage: "separation", width });
     const built = firstLayerFor(width);
+    options.onProgress?.({
+      phase: "separation check",
+      done: 0,
+      total: 0,
+      unit: "pairs",
+      detail: `n = ${width}`,
+    });
     let required = 0;
     let failure: string | undefined;
     for (const k of problems) {
@@ -168,8 +175,13 @@ export function fitModel(
     const t1 = performance.now();
     const wordsPerRow = wordsPerRowFor(layer.width);
     const scores = maskedScores(acts, options.kernels);
+    const counts = classCounts(ds);
+    const negatives = problems.reduce((sum, k) => sum + counts[k], 0);
+    let coveredBefore = 0;
     const results: SelectionResult[] = problems.map((k, index) => {
       const [neg, pos] = splitRows(ds.labels, k, workspace);
+      const offset = coveredBefore;
+      coveredBefore += neg.length;
       return selectByStrategy(params.selection, {
         classIndex: k,
         negativeRows: neg,
@@ -180,11 +192,12 @@ export function fitModel(
         seed: params.seed,
         onProgress: (covered, total) =>
           options.onProgress?.({
-            stage: "second-layer",
-            subnetwork: index,
-            subnetworks: problems.length,
-            covered,
-            total,
+            phase: "second layer",
+            // covered of total within this subnetwork, as X⁻ points of all subnetworks.
+            done: offset + Math.round((covered / Math.max(1, total)) * neg.length),
+            total: negatives,
+            unit: "points covered",
+            ...(problems.length > 1 ? { detail: `class ${index + 1} of ${problems.length}` } : {}),
           }),
       });
     });

@@ -38,6 +38,18 @@ export interface MaskedScores {
     count: number,
     out: Uint8Array,
   ): void;
+  /**
+   * Covers as bit sets: bit t of out row q (coverWordsFor(count) words per row) is 1 iff
+   * ⟨u_q, Φ(x_rows[t])⟩ < bounds[q].
+   */
+  coverage(
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): void;
   /** ⟨u, Φ(x_row)⟩ exactly. */
   value(mask: Uint32Array, row: number): number;
 }
@@ -61,6 +73,8 @@ export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores 
       value: (mask, row) => kernels.maskedMin(bits, mask, Int32Array.of(row), 1, -1),
       anyBelow: (masks, thresholds, maskCount, rows, count, out) =>
         kernels.maskedAnyBelow(bits, masks, thresholds, maskCount, rows, count, out),
+      coverage: (masks, maskCount, bounds, rows, count, out) =>
+        kernels.coverage(bits, masks, maskCount, bounds, rows, count, out),
     };
   }
   const values: ValueMatrix = { rows: bits.rows, width: bits.bits, data: acts.values };
@@ -79,5 +93,7 @@ export function maskedScores(acts: Activations, kernels: Kernels): MaskedScores 
     value: (mask, row) => min(mask, Int32Array.of(row), 1, -Infinity),
     anyBelow: (masks, thresholds, maskCount, rows, count, out) =>
       kernels.reluAnyBelow(values, masks, thresholds, maskCount, rows, count, out),
+    coverage: (masks, maskCount, bounds, rows, count, out) =>
+      kernels.reluCoverage(values, masks, maskCount, bounds, rows, count, out),
   };
 }

@@ -4,6 +4,7 @@ import { popcount32 } from "../backends/bits.js";
 import type { Activation, FirstLayer } from "./firstLayer.js";
 import type { SecondLayer } from "./secondLayer.js";
 import type { Preprocessing } from "../data/preprocessing.js";
+import type { DataSpec } from "../data/spec.js";
 
 /** Second-layer selection: the paper's random order, greedy set cover, each optionally pruned. */
 export type SelectionStrategy = "random" | "greedy" | "greedy+prune" | "random+prune";
@@ -83,6 +84,11 @@ export interface InterpolationModel {
   readonly params: FitParams;
   readonly info: FitInfo;
   readonly preprocessing?: Preprocessing;
+  /**
+   * The data the model was fitted on, where the caller recorded it (`memonet fit` does): lets
+   * `memonet eval` warn when its data overlap the training data.
+   */
+  readonly training?: DataSpec;
 }
 
 /** Size statistics of a model. */

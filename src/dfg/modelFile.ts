@@ -17,6 +17,7 @@ import type { FitInfo, FitParams, InterpolationModel, OutputMode } from "./model
 import { resolveParams } from "./params.js";
 import { wordsPerRowFor } from "../backends/types.js";
 import type { SecondLayer } from "./secondLayer.js";
+import { DATA_KINDS, type DataSpec, type DataSplit } from "../data/spec.js";
 
 export const MODEL_FORMAT = "memonet-interpolation-model";
 export const MODEL_VERSION = 1;
@@ -64,6 +65,7 @@ export function modelToJson(model: InterpolationModel, options: ModelWriteOption
     params: model.params,
     info: storedInfo(model.info, options.timings ?? false),
     ...(model.preprocessing ? { preprocessing: model.preprocessing } : {}),
+    ...(model.training ? { training: model.training } : {}),
     firstLayer: {
       dim: fl.dim,
       width: fl.width,
@@ -266,6 +268,7 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
     r.fail("params", (e as Error).message);
   }
   const info = readInfo(r, doc.info, subnetworks.length);
+  const training = doc.training === undefined ? undefined : readTraining(r, doc.training);
   const model = {
     activation,
     mode,
@@ -275,6 +278,7 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
     subnetworks,
     params,
     info,
+    ...(training === undefined ? {} : { training }),
   };
   if (doc.preprocessing === undefined) return model;
   const pre = r.object(doc.preprocessing, "preprocessing");
@@ -292,6 +296,45 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
 }
 
 const POSITIVE = numberAbove(0);
+
+/** The `training` block: a data spec (only its known keys are kept, each checked). */
+function readTraining(r: Reader, value: unknown): DataSpec {
+  const o = r.object(value, "training");
+  const at = (key: string) => `training.${key}`;
+  const spec: { -readonly [K in keyof DataSpec]: DataSpec[K] } = {
+    kind: r.oneOf(o.kind, at("kind"), DATA_KINDS),
+  };
+  if (o.split !== undefined)
+    spec.split = r.oneOf<DataSplit>(o.split, at("split"), ["all", "train", "test"]);
+  for (const key of ["path", "labels"] as const) {
+    if (o[key] !== undefined) spec[key] = r.string(o[key], at(key));
+  }
+  if (o.labelColumn !== undefined) {
+    spec.labelColumn =
+      typeof o.labelColumn === "number"
+        ? r.integer(o.labelColumn, at("labelColumn"), -1e9)
+        : r.string(o.labelColumn, at("labelColumn"));
+  }
+  if (o.classes !== undefined) {
+    const c = r
+      .array(o.classes, at("classes"), 2)
+      .map((v, i) => r.string(v, `${at("classes")}[${i}]`));
+    spec.classes = [c[0], c[1]];
+  }
+  for (const key of ["size", "pool"] as const) {
+    if (o[key] !== undefined) spec[key] = r.integer(o[key], at(key), 1);
+  }
+  if (o.seed !== undefined) spec.seed = r.integer(o.seed, at("seed"), 0);
+  for (const key of ["noise", "distance"] as const) {
+    if (o[key] !== undefined) {
+      spec[key] = r.check(r.number(o[key], at(key)), at(key), numberAtLeast(0));
+    }
+  }
+  for (const key of ["normalize", "normalizeSubsets"] as const) {
+    if (o[key] !== undefined) spec[key] = r.boolean(o[key], at(key));
+  }
+  return spec;
+}
 
 /**
  * The `info` block: the fit statistics are checked; the timings and the backend (written only

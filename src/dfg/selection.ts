@@ -4,9 +4,11 @@
 // is set cover: "greedy" takes the neuron covering most uncovered points (ties: the lowest
 // candidate index), "+prune" then drops, last first, every neuron whose points the others cover.
 
-import { coverageReference } from "../ops/coverage.js";
+import { coverWordsFor } from "../backends/bits.js";
+import { boundedGreedyCover } from "./boundedGreedy.js";
+import { checkCoverMemory, COVER_BLOCK, coverBits, coversFromBits, type Covers } from "./covers.js";
+import { GainHeap } from "./gainHeap.js";
 import type { SelectionStrategy } from "./model.js";
-import { OptionError } from "./params.js";
 import {
   selectSecondLayer,
   type SecondLayer,
@@ -14,61 +16,12 @@ import {
   type SelectionResult,
 } from "./secondLayer.js";
 
-/** Candidates whose minima and covers are computed together (one pass over X⁺ per block). */
-const CANDIDATE_BLOCK = 64;
-
-/** At most this many (neuron, covered point) pairs are held (4 bytes each: 1 GiB). */
-export const MAX_COVER_PAIRS = 2 ** 28;
+export type { Covers } from "./covers.js";
 
 /**
- * Covers in compressed-row form: the points of neuron j are slots[offsets[j] .. offsets[j+1]),
- * increasing indices into the X⁻ row list.
- */
-export interface Covers {
-  readonly count: number;
-  readonly offsets: Int32Array;
-  readonly slots: Int32Array;
-}
-
-/** Appends covers one neuron at a time; throws OptionError beyond MAX_COVER_PAIRS pairs. */
-class CoverBuilder {
-  private slots = new Int32Array(1024);
-  private readonly offsets: number[] = [0];
-  private size = 0;
-
-  constructor(private readonly what: string) {}
-
-  push(indices: Int32Array, length: number): void {
-    if (this.size + length > MAX_COVER_PAIRS) {
-      throw new OptionError(
-        `${this.what}: the covers hold more than ${MAX_COVER_PAIRS} (neuron, point) pairs; ` +
-          `use selection "random" for a data set this large`,
-      );
-    }
-    if (this.size + length > this.slots.length) {
-      const grown = new Int32Array(Math.max(2 * this.slots.length, this.size + length));
-      grown.set(this.slots.subarray(0, this.size));
-      this.slots = grown;
-    }
-    this.slots.set(indices.subarray(0, length), this.size);
-    this.size += length;
-    this.offsets.push(this.size);
-  }
-
-  build(): Covers {
-    return {
-      count: this.offsets.length - 1,
-      offsets: Int32Array.from(this.offsets),
-      slots: this.slots.slice(0, this.size),
-    };
-  }
-}
-
-/**
- * Every candidate's neuron: m_c = min over X⁺ of ⟨u_c, Φ(x⁺)⟩ with u_c = 1[Φ(x_c) = 0] (0 when
- * some x⁺ scores 0: such a candidate is rejected and covers nothing), and its cover over X⁻.
- * Computed in blocks of CANDIDATE_BLOCK candidates, so the working memory is one block of masks
- * plus the covers themselves.
+ * Every candidate's neuron, computed in full (the unbounded instance that boundedGreedyCover
+ * avoids building): m_c = min over X⁺ of ⟨u_c, Φ(x⁺)⟩ with u_c = 1[Φ(x_c) = 0] (a candidate
+ * with m_c <= 0 is rejected and covers nothing), and its cover over X⁻, in blocks of candidates.
  */
 export function candidateCovers(problem: SelectionProblem): {
   thresholds: Float64Array;
@@ -76,86 +29,26 @@ export function candidateCovers(problem: SelectionProblem): {
 } {
   const { negativeRows, positiveRows, wordsPerRow, scores, workspace } = problem;
   const total = negativeRows.length;
+  checkCoverMemory(`class ${problem.classIndex}`, total, total);
   const thresholds = new Float64Array(total);
-  const builder = new CoverBuilder(`class ${problem.classIndex}`);
-  const masks = workspace.u32(CANDIDATE_BLOCK * wordsPerRow);
-  const mins = new Float64Array(CANDIDATE_BLOCK);
-  const scratch = workspace.i32(total);
-  const below = scores.below.bind(scores);
-  for (let start = 0; start < total; start += CANDIDATE_BLOCK) {
-    const size = Math.min(CANDIDATE_BLOCK, total - start);
+  const masks = new Uint32Array(total * wordsPerRow);
+  const block = workspace.u32(COVER_BLOCK * wordsPerRow);
+  const mins = new Float64Array(COVER_BLOCK);
+  for (let start = 0; start < total; start += COVER_BLOCK) {
+    const size = Math.min(COVER_BLOCK, total - start);
     for (let b = 0; b < size; b++) {
       scores.zeroMask(
         negativeRows[start + b],
-        masks.subarray(b * wordsPerRow, (b + 1) * wordsPerRow),
+        block.subarray(b * wordsPerRow, (b + 1) * wordsPerRow),
       );
     }
     // stopAt 0: a minimum that reaches 0 rejects the candidate, its exact value is not needed.
-    scores.minMany(masks, size, positiveRows, positiveRows.length, 0, mins);
-    for (let b = 0; b < size; b++) thresholds[start + b] = mins[b] > 0 ? mins[b] : 0;
-    coverageReference(
-      below,
-      masks,
-      wordsPerRow,
-      thresholds.subarray(start, start + size),
-      size,
-      negativeRows,
-      total,
-      scratch,
-      (_q, indices, length) => builder.push(indices, length),
-    );
-    problem.onProgress?.(start + size, total);
+    scores.minMany(block, size, positiveRows, positiveRows.length, 0, mins);
+    for (let b = 0; b < size; b++) thresholds[start + b] = Math.max(mins[b], 0);
+    masks.set(block.subarray(0, size * wordsPerRow), start * wordsPerRow);
   }
-  return { thresholds, covers: builder.build() };
-}
-
-/** A max-heap of neuron indices keyed by (gain descending, index ascending). */
-class GainHeap {
-  private readonly items: number[] = [];
-
-  constructor(private readonly gain: Int32Array) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  private before(a: number, b: number): boolean {
-    const ga = this.gain[a];
-    const gb = this.gain[b];
-    return ga > gb || (ga === gb && a < b);
-  }
-
-  push(j: number): void {
-    const items = this.items;
-    let i = items.push(j) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(items[i], items[parent])) break;
-      [items[i], items[parent]] = [items[parent], items[i]];
-      i = parent;
-    }
-  }
-
-  pop(): number {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop() as number;
-    if (items.length > 0) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let best = i;
-        if (l < items.length && this.before(items[l], items[best])) best = l;
-        if (r < items.length && this.before(items[r], items[best])) best = r;
-        if (best === i) break;
-        [items[i], items[best]] = [items[best], items[i]];
-        i = best;
-      }
-    }
-    return top;
-  }
+  const bits = coverBits(scores, masks, wordsPerRow, thresholds, total, negativeRows);
+  return { thresholds, covers: coversFromBits(bits, total, coverWordsFor(total)) };
 }
 
 /**
@@ -211,13 +104,6 @@ export function reverseDelete(covers: Covers, chosen: Int32Array, universe: numb
   return chosen.filter((_, k) => keep[k] === 1);
 }
 
-/** The X⁻ rows that no cover contains. */
-function uncoveredRows(covers: Covers, negativeRows: Int32Array): Int32Array {
-  const hit = new Uint8Array(negativeRows.length);
-  for (const s of covers.slots) hit[s] = 1;
-  return negativeRows.filter((_, s) => hit[s] === 0);
-}
-
 /** The layer of the neurons `picked` of `source` (masks, thresholds, candidate rows). */
 function subLayer(source: SecondLayer, picked: Int32Array, wordsPerRow: number): SecondLayer {
   const masks = new Uint32Array(picked.length * wordsPerRow);
@@ -236,29 +122,39 @@ function subLayer(source: SecondLayer, picked: Int32Array, wordsPerRow: number):
 /** Greedy (optionally pruned) selection over every candidate's neuron. */
 function selectGreedy(problem: SelectionProblem, prune: boolean): SelectionResult {
   const { negativeRows, wordsPerRow, scores } = problem;
-  const { thresholds, covers } = candidateCovers(problem);
   const universe = negativeRows.length;
-  let chosen = greedyCover(covers, universe);
-  if (prune) chosen = reverseDelete(covers, chosen, universe);
   // Greedy set cover is only an approximation: the paper's random-order cover is a cover of the
   // same instance (its neurons are candidates' neurons too) and is kept when it is smaller, so
-  // "greedy" is never wider than "random" on the same first layer.
+  // "greedy" is never wider than "random" on the same first layer. Its exact thresholds are
+  // handed to the greedy cover, which then need not compute them again.
   const random = selectSecondLayer(problem);
-  if (random.layer.width < chosen.length) return { ...random, candidatesTried: universe };
-  const masks = new Uint32Array(chosen.length * wordsPerRow);
-  chosen.forEach((slot, k) =>
-    scores.zeroMask(negativeRows[slot], masks.subarray(k * wordsPerRow, (k + 1) * wordsPerRow)),
+  const slotOf = new Map<number, number>();
+  negativeRows.forEach((row, slot) => slotOf.set(row, slot));
+  const known = new Map<number, number>();
+  random.layer.candidates.forEach((row, j) => {
+    known.set(slotOf.get(row) as number, random.layer.thresholds[j]);
+  });
+  const greedy = boundedGreedyCover(problem, known);
+  let order: Int32Array = Int32Array.from(greedy.chosen, (_, k) => k);
+  if (prune) order = reverseDelete(greedy.covers, order, universe);
+  if (random.layer.width < order.length) return { ...random, candidatesTried: universe };
+  const masks = new Uint32Array(order.length * wordsPerRow);
+  order.forEach((k, i) =>
+    scores.zeroMask(
+      negativeRows[greedy.chosen[k]],
+      masks.subarray(i * wordsPerRow, (i + 1) * wordsPerRow),
+    ),
   );
   return {
     layer: {
       classIndex: problem.classIndex,
-      width: chosen.length,
+      width: order.length,
       masks,
-      thresholds: Float64Array.from(chosen, (slot) => thresholds[slot]),
-      candidates: Int32Array.from(chosen, (slot) => negativeRows[slot]),
+      thresholds: Float64Array.from(order, (k) => greedy.thresholds[k]),
+      candidates: Int32Array.from(order, (k) => negativeRows[greedy.chosen[k]]),
     },
     candidatesTried: universe,
-    uncovered: uncoveredRows(covers, negativeRows),
+    uncovered: Int32Array.from(greedy.uncovered, (slot) => negativeRows[slot]),
   };
 }
 
@@ -266,23 +162,20 @@ function selectGreedy(problem: SelectionProblem, prune: boolean): SelectionResul
 function selectRandomPruned(problem: SelectionProblem): SelectionResult {
   const result = selectSecondLayer(problem);
   const { layer } = result;
-  const { negativeRows, wordsPerRow, scores, workspace } = problem;
-  const builder = new CoverBuilder(`class ${problem.classIndex}`);
-  const masks = workspace.u32(layer.masks.length);
-  masks.set(layer.masks);
-  coverageReference(
-    scores.below.bind(scores),
-    masks,
+  const { negativeRows, wordsPerRow, scores } = problem;
+  const universe = negativeRows.length;
+  checkCoverMemory(`class ${problem.classIndex}`, layer.width, universe);
+  const bits = coverBits(
+    scores,
+    layer.masks,
     wordsPerRow,
     layer.thresholds,
     layer.width,
     negativeRows,
-    negativeRows.length,
-    workspace.i32(negativeRows.length),
-    (_q, indices, length) => builder.push(indices, length),
   );
+  const covers = coversFromBits(bits, layer.width, coverWordsFor(universe));
   const all = Int32Array.from({ length: layer.width }, (_, j) => j);
-  const kept = reverseDelete(builder.build(), all, negativeRows.length);
+  const kept = reverseDelete(covers, all, universe);
   return { ...result, layer: subLayer(layer, kept, wordsPerRow) };
 }
 

@@ -25,12 +25,8 @@ import {
 } from "./covering.js";
 import { squaredDistance, type DistanceKernel } from "../backends/reference/distances.js";
 import { gaussianDraws, summarizeDraws, type WidthEstimate } from "./meanWidth.js";
-import {
-  nearestByClass,
-  rowsByClass,
-  type GeometryProgress,
-  type NearestByClass,
-} from "./nearest.js";
+import { nearestByClass, rowsByClass, type NearestByClass } from "./nearest.js";
+import type { OnProgress } from "../progress.js";
 import { spanRank } from "./span.js";
 import type { KdTree } from "./kdTree.js";
 import { omegaOf, predictedWidth, remark12Estimates } from "./theory.js";
@@ -70,7 +66,11 @@ export interface AnalyzeOptions {
   readonly fit?: AnalyzeFit;
   /** Brute-force check of coverage and (1): true, false, or "auto" (N <= 5000; the default). */
   readonly check?: boolean | "auto";
-  readonly onProgress?: (p: GeometryProgress) => void;
+  /**
+   * Progress, phase by phase: "fit (Algorithm k): first layer" …, "distances", "cover X⁻ = c
+   * (order)", "mean widths".
+   */
+  readonly onProgress?: OnProgress;
 }
 
 /** A distribution summary: quantiles and a histogram. */
@@ -285,7 +285,7 @@ interface Context {
   readonly proj: Float64Array | null;
   readonly nearest: NearestByClass;
   readonly byClass: readonly Int32Array[];
-  readonly progress: (p: GeometryProgress) => void;
+  readonly progress: OnProgress;
 }
 
 /** The nearest pass's k-d tree of a class whose rows are exactly `rows`, if there is one. */
@@ -310,8 +310,7 @@ function coverSide(ctx: Context, side: ClassSide, label: string): SideWork {
       constant: ctx.constant,
       lambda: ctx.lambda,
       seed: ctx.seed,
-      onProgress: (done, total) =>
-        ctx.progress({ stage: `cover ${label} (${order})`, done, total }),
+      onProgress: (e) => ctx.progress({ ...e, phase: `cover ${label} (${order})` }),
     });
     mByOrder[order] = c.centers.length;
     if (best === undefined || c.centers.length < best.centers.length) best = c;
@@ -515,7 +514,6 @@ function sideReport(
 function fitBoth(ds: Dataset, fit: AnalyzeFit, lambda: number, progress: Context["progress"]) {
   const models: InterpolationModel[] = [];
   for (const algorithm of fit.algorithms ?? ([1, 2] as const)) {
-    progress({ stage: `fit (Algorithm ${algorithm})`, done: 0, total: 1 });
     models.push(
       fitModel(
         ds,
@@ -527,10 +525,12 @@ function fitBoth(ds: Dataset, fit: AnalyzeFit, lambda: number, progress: Context
           activation: fit.activation ?? "threshold",
           ...(fit.maxWidth !== undefined ? { maxWidth: fit.maxWidth } : {}),
         },
-        { kernels: fit.kernels },
+        {
+          kernels: fit.kernels,
+          onProgress: (e) => progress({ ...e, phase: `fit (Algorithm ${algorithm}): ${e.phase}` }),
+        },
       ),
     );
-    progress({ stage: `fit (Algorithm ${algorithm})`, done: 1, total: 1 });
   }
   return models;
 }
@@ -646,7 +646,7 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
       ? checkSideCovering(ds, pos.side, pos.covering, rowsOf(neg), constant, lambda)
       : null;
     lap("check");
-    progress({ stage: `mean widths (class ${name})`, done: 0, total: 1 });
+    progress({ phase: "mean widths", done: 0, total: 0, unit: "draws", detail: `class ${name}` });
     const negative = sideReport(ctx, neg, da, name, negCheck);
     const positive = sideReport(
       ctx,

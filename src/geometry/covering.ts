@@ -8,6 +8,7 @@ import type { Dataset } from "../data/dataset.js";
 import { Rng } from "../random/rng.js";
 import type { DistanceKernel } from "../backends/reference/distances.js";
 import { KdTree } from "./kdTree.js";
+import type { OnProgress } from "../progress.js";
 
 /**
  * The greedy orders offered: farthest from the other class first (largest radii first),
@@ -165,7 +166,8 @@ export function greedyCovering(
     constant: number;
     lambda: number;
     seed: number;
-    onProgress?: (covered: number, total: number) => void;
+    /** Progress: phase "covering", points of the side covered. */
+    onProgress?: OnProgress;
   },
 ): ClassCovering {
   const m = side.rows.length;
@@ -233,7 +235,7 @@ export function greedyCovering(
     if (uncovered.length > 4 * (m - coveredCount) + 64) {
       uncovered = uncovered.filter((p) => covered[p] === 0);
     }
-    o.onProgress?.(coveredCount, m);
+    o.onProgress?.({ phase: "covering", done: coveredCount, total: m, unit: "points" });
   }
   return {
     order: o.order,

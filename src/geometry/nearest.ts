@@ -6,13 +6,7 @@
 import type { Dataset } from "../data/dataset.js";
 import { squaredDistance, type DistanceKernel } from "../backends/reference/distances.js";
 import { KdTree } from "./kdTree.js";
-
-/** Progress of a long geometry computation. */
-export interface GeometryProgress {
-  readonly stage: string;
-  readonly done: number;
-  readonly total: number;
-}
+import type { OnProgress } from "../progress.js";
 
 /** What the pass computes. */
 export interface NearestByClass {
@@ -33,7 +27,8 @@ export interface NearestByClass {
 
 export interface NearestOptions {
   readonly kernel: DistanceKernel;
-  readonly onProgress?: (p: GeometryProgress) => void;
+  /** Progress: phase "distances", in tiles (kernel) or points (k-d tree). */
+  readonly onProgress?: OnProgress;
   /** Rows per block of the tile kernel (default 512). */
   readonly block?: number;
   /** Use the k-d tree for dim <= this (default 3; 0 forces the kernel). */
@@ -106,7 +101,7 @@ function nearestByKernel(ds: Dataset, o: NearestOptions): NearestByClass {
         }
       }
       doneTiles++;
-      o.onProgress?.({ stage: "distances", done: doneTiles, total: totalTiles });
+      o.onProgress?.({ phase: "distances", done: doneTiles, total: totalTiles, unit: "tiles" });
     }
   }
   return {
@@ -153,10 +148,12 @@ function nearestByTree(ds: Dataset, o: NearestOptions): NearestByClass {
           bestPair = [i, -1];
         }
       }
-      if (++done % step === 0) o.onProgress?.({ stage: "distances", done, total: n });
+      if (++done % step === 0) {
+        o.onProgress?.({ phase: "distances", done, total: n, unit: "points" });
+      }
     }
   }
-  o.onProgress?.({ stage: "distances", done: n, total: n });
+  o.onProgress?.({ phase: "distances", done: n, total: n, unit: "points" });
   if (bestPair[0] >= 0) {
     // The partner of the closest pair (the first row at that distance).
     const i = bestPair[0];

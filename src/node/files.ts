@@ -30,7 +30,7 @@ export type FileErrorFactory = (message: string, code: string | undefined) => Me
 const asFileError: FileErrorFactory = (message, code) => new FileError(message, code);
 
 /** How reading `path` failed, in words: "file not found", "permission denied" … */
-function readFailure(path: string, err: unknown, kind: string | undefined): string {
+export function readFailure(path: string, err: unknown, kind: string | undefined): string {
   switch (errorCode(err)) {
     case "ENOENT":
       return kind === undefined ? `${path}: file not found` : `${path}: no such ${kind}`;

@@ -1,59 +1,54 @@
-// The coverage kernel: which points of a list a batch of second-layer neurons fires on. It is
-// written over the `maskedBelow` primitive that every backend implements, so it runs on every
-// backend as it stands; a backend may later register a faster kernel with the same contract
-// (CoverageKernel) under the name "coverage".
+// The coverage ops: which points of a list a batch of second-layer neurons fires on, one bit set
+// per neuron (KernelSignatures.coverage and reluCoverage). Every backend may register a kernel
+// under these names; the reference implements both. The selection strategies (src/dfg/
+// selection.ts) build their set-cover instances from these bit sets, in blocks of neurons.
 
-/** Rows with ⟨mask, Φ(x)⟩ < bound, in input order, written to out; returns how many. */
-export type BelowFn = (
-  mask: Uint32Array,
-  rows: Int32Array,
-  count: number,
-  bound: number,
-  out: Int32Array,
-) => number;
+import { coverWordsFor, wordsPerRowFor } from "../backends/bits.js";
+import type { BitMatrix, KernelSignatures, ValueMatrix } from "../backends/types.js";
+import { checkBits, checkLength, checkMasks, checkRows, checkValues } from "./checks.js";
+import type { Dispatch } from "./dispatch.js";
 
-/**
- * Covers of `maskCount` neurons (mask q at masks[q·wordsPerRow ..], threshold bounds[q]) over
- * rows[0..count): list indices t < count with ⟨u_q, Φ(x_rows[t])⟩ < bounds[q], appended to
- * `sink(q, indices, length)` in increasing t. `scratch` has room for `count` entries.
- */
-export type CoverageKernel = (
-  below: BelowFn,
+export { coverWordsFor };
+
+/** The contract every backend's "coverage" kernel meets (see KernelSignatures.coverage). */
+export type CoverageKernel = KernelSignatures["coverage"];
+
+/** Covers of `maskCount` neurons over rows[0..count) as bit sets (see KernelSignatures.coverage). */
+export function coverage(
+  d: Dispatch,
+  bits: BitMatrix,
   masks: Uint32Array,
-  wordsPerRow: number,
-  bounds: Float64Array,
   maskCount: number,
+  bounds: Float64Array,
   rows: Int32Array,
   count: number,
-  scratch: Int32Array,
-  sink: (q: number, indices: Int32Array, length: number) => void,
-) => void;
+  out: Uint32Array,
+): void {
+  const { run, fail } = d.kernel("coverage");
+  checkBits(fail, bits);
+  checkMasks(fail, masks, maskCount, bits.wordsPerRow);
+  checkLength(fail, "bounds", bounds, maskCount);
+  checkRows(fail, rows, count, bits.rows);
+  checkLength(fail, "out", out, maskCount * coverWordsFor(count));
+  run(bits, masks, maskCount, bounds, rows, count, out);
+}
 
-/**
- * The reference coverage kernel: one `below` call per neuron, then the matching rows mapped back
- * to their list indices (the rows of the list must be distinct).
- */
-export const coverageReference: CoverageKernel = (
-  below,
-  masks,
-  wordsPerRow,
-  bounds,
-  maskCount,
-  rows,
-  count,
-  scratch,
-  sink,
-) => {
-  const indices = new Int32Array(count);
-  for (let q = 0; q < maskCount; q++) {
-    const mask = masks.subarray(q * wordsPerRow, (q + 1) * wordsPerRow);
-    const hits = bounds[q] > 0 ? below(mask, rows, count, bounds[q], scratch) : 0;
-    // `below` reports rows in input order, so one merge walk finds their list indices.
-    let t = 0;
-    for (let h = 0; h < hits; h++) {
-      while (rows[t] !== scratch[h]) t++;
-      indices[h] = t++;
-    }
-    sink(q, indices, hits);
-  }
-};
+/** The ReLU covers (see KernelSignatures.reluCoverage). */
+export function reluCoverage(
+  d: Dispatch,
+  values: ValueMatrix,
+  masks: Uint32Array,
+  maskCount: number,
+  bounds: Float64Array,
+  rows: Int32Array,
+  count: number,
+  out: Uint32Array,
+): void {
+  const { run, fail } = d.kernel("reluCoverage");
+  checkValues(fail, values);
+  checkMasks(fail, masks, maskCount, wordsPerRowFor(values.width));
+  checkLength(fail, "bounds", bounds, maskCount);
+  checkRows(fail, rows, count, values.rows);
+  checkLength(fail, "out", out, maskCount * coverWordsFor(count));
+  run(values, masks, maskCount, bounds, rows, count, out);
+}

@@ -20,7 +20,7 @@ export type {
   ValueMatrix,
   Workspace,
 } from "../backends/types.js";
-export { KERNEL_NAMES, wordsPerRowFor } from "../backends/types.js";
+export { KERNEL_NAMES, coverWordsFor, wordsPerRowFor } from "../backends/types.js";
 export {
   registerBackend,
   registerKernel,

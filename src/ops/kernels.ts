@@ -11,6 +11,7 @@ import type {
 } from "../backends/types.js";
 import type { BackendInstance, BackendName } from "../backends/registry.js";
 import { Dispatch, InstanceDispatch, type BackendChoice } from "./dispatch.js";
+import { coverage, reluCoverage } from "./coverage.js";
 import { reluLayer, thresholdLayer } from "./firstLayer.js";
 import { sampleHyperplanes } from "./sampling.js";
 import {
@@ -160,6 +161,30 @@ export class BoundKernels implements Kernels {
     out: Uint8Array,
   ): void {
     reluAnyBelow(this.dispatch, values, masks, thresholds, maskCount, rows, count, out);
+  }
+
+  coverage(
+    bits: BitMatrix,
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): void {
+    coverage(this.dispatch, bits, masks, maskCount, bounds, rows, count, out);
+  }
+
+  reluCoverage(
+    values: ValueMatrix,
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): void {
+    reluCoverage(this.dispatch, values, masks, maskCount, bounds, rows, count, out);
   }
 }
 

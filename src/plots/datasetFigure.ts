@@ -80,9 +80,13 @@ export function scatterFigure(name: string, title: string, sets: readonly Datase
 
 /** Bounds of the points, padded by 5%. */
 function extent(values: readonly { x: number; y: number }[]) {
-  const xs = values.map((v) => v.x);
-  const ys = values.map((v) => v.y);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const v of values) {
+    x0 = Math.min(x0, v.x);
+    x1 = Math.max(x1, v.x);
+    y0 = Math.min(y0, v.y);
+    y1 = Math.max(y1, v.y);
+  }
   const px = Math.max(x1 - x0, 1e-6) * 0.05;
   const py = Math.max(y1 - y0, 1e-6) * 0.05;
   return { x0: x0 - px, x1: x1 + px, y0: y0 - py, y1: y1 + py };

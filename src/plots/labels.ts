@@ -1,6 +1,7 @@
 // Words and symbols of the figures, as in the paper.
 
 import type { FigureAxis, FigureValue } from "../sweeps/config.js";
+import { formatShort } from "../util/round.js";
 
 /** Axis title of a swept quantity. */
 export function axisTitle(axis: FigureAxis): string {
@@ -28,7 +29,7 @@ export function valueTitle(value: FigureValue): string {
 
 /** A number for labels: thousands separated, short decimals. */
 export function formatValue(v: number): string {
-  return Number.isInteger(v) ? v.toLocaleString("en-US") : String(Number(v.toPrecision(6)));
+  return formatShort(v, 6);
 }
 
 /** Vega format of an axis's tick labels. */

@@ -64,10 +64,20 @@ export type FigureValue = "interpolation" | "width";
 /** A swept quantity that can be an axis of a figure. */
 export type FigureAxis = "n" | "lambda" | "size";
 
+/** Size and value range of a heatmap or slices figure (README.md, "Figure options"). */
+export interface FigureLookSpec {
+  /** Width and height of one panel's plotting area, in pixels. */
+  readonly width?: number;
+  readonly height?: number;
+  /** Range of the plotted value: a heatmap's colour scale, the y axis of slices. */
+  readonly vmin?: number;
+  readonly vmax?: number;
+}
+
 /** One figure of an experiment (see README.md, "Configuration format", for each kind). */
 export type FigureSpec =
   | { readonly kind: "dataset"; readonly name: string; readonly sizes?: readonly number[] }
-  | {
+  | (FigureLookSpec & {
       readonly kind: "heatmap";
       readonly name: string;
       readonly value: FigureValue;
@@ -75,8 +85,10 @@ export type FigureSpec =
       readonly y: FigureAxis;
       /** σ in cells of the smoothing before the 99% contour (default 1, the paper's; 0: none). */
       readonly sigma?: number;
-    }
-  | {
+      /** Iso-probability contour levels drawn besides 99%, each in (0, 1). */
+      readonly levels?: readonly number[];
+    })
+  | (FigureLookSpec & {
       readonly kind: "slices";
       readonly name: string;
       readonly value: FigureValue;
@@ -84,7 +96,7 @@ export type FigureSpec =
       readonly series: FigureAxis;
       /** Series values to draw (the nearest present value is used); absent: all. */
       readonly at?: readonly number[];
-    }
+    })
   | {
       readonly kind: "boundary";
       readonly name: string;
@@ -116,7 +128,12 @@ export interface ExperimentConfig {
   readonly full: SweepPlan;
   readonly quick: SweepPlan;
   readonly figures: readonly FigureSpec[];
+  /** How the figures are written, when the configuration says (the CLI's options win). */
+  readonly output: { readonly formats?: readonly FigureFormatName[]; readonly scale?: number };
 }
+
+/** Figure file formats a configuration can ask for. */
+export type FigureFormatName = "svg" | "png" | "pdf";
 
 const DATASET_KINDS: readonly DatasetKind[] = [...GENERATED_KINDS, ...IMAGE_KINDS];
 
@@ -313,6 +330,61 @@ function oneOfKey<T extends string>(
   return v as T;
 }
 
+const LOOK = ["width", "height", "vmin", "vmax"] as const;
+
+/** width, height (pixels), vmin < vmax of a figure. */
+function parseLook(o: JsonObject, path: Path): FigureLookSpec {
+  const width = optionalInteger(o, "width", path, 20);
+  const height = optionalInteger(o, "height", path, 20);
+  const vmin = optionalNumber(o, "vmin", path, -Infinity);
+  const vmax = optionalNumber(o, "vmax", path, -Infinity);
+  if (vmin !== undefined && vmax !== undefined && !(vmin < vmax)) {
+    throw new ExperimentError(`${at(path, "vmax")}: must exceed vmin (${vmin}), got ${vmax}`);
+  }
+  return {
+    ...defined("width", width),
+    ...defined("height", height),
+    ...defined("vmin", vmin),
+    ...defined("vmax", vmax),
+  };
+}
+
+/** Contour levels: probabilities strictly between 0 and 1. */
+function parseLevels(value: unknown, path: Path): number[] | undefined {
+  if (value === undefined) return undefined;
+  const levels = parseValues(value, path, 0, false);
+  levels.forEach((l, i) => {
+    if (!(l > 0 && l < 1)) {
+      throw new ExperimentError(`${at(path, i)}: expected a probability between 0 and 1, got ${l}`);
+    }
+  });
+  return levels;
+}
+
+const FORMAT_NAMES: readonly FigureFormatName[] = ["svg", "png", "pdf"];
+
+function parseOutput(value: unknown, path: Path): ExperimentConfig["output"] {
+  if (value === undefined) return {};
+  const o = expectObject(value, path);
+  rejectUnknownKeys(o, path, ["formats", "scale"]);
+  let formats: FigureFormatName[] | undefined;
+  if (o.formats !== undefined) {
+    const f = o.formats;
+    if (
+      !Array.isArray(f) ||
+      f.length === 0 ||
+      !f.every((v) => (FORMAT_NAMES as readonly unknown[]).includes(v))
+    ) {
+      throw new ExperimentError(
+        `${at(path, "formats")}: expected a list of "svg", "png" and/or "pdf", got ${describe(f)}`,
+      );
+    }
+    formats = [...new Set(f as FigureFormatName[])];
+  }
+  const scale = optionalNumber(o, "scale", path, 0, true);
+  return { ...defined("formats", formats), ...defined("scale", scale) };
+}
+
 function parseFigure(value: unknown, path: Path, index: number): FigureSpec {
   const o = expectObject(value, path);
   const kind = oneOfKey(o, "kind", path, ["dataset", "heatmap", "slices", "boundary"] as const);
@@ -330,17 +402,27 @@ function parseFigure(value: unknown, path: Path, index: number): FigureSpec {
       return { kind, name: explicitName ?? "dataset", ...(sizes ? { sizes } : {}) };
     }
     case "heatmap": {
-      rejectUnknownKeys(o, path, ["kind", "name", "value", "x", "y", "sigma"]);
+      rejectUnknownKeys(o, path, ["kind", "name", "value", "x", "y", "sigma", "levels", ...LOOK]);
       const value = oneOfKey(o, "value", path, VALUES);
       const x = oneOfKey(o, "x", path, AXES);
       const y = oneOfKey(o, "y", path, AXES);
       if (x === y) throw new ExperimentError(`${at(path, "y")}: must differ from x ("${x}")`);
       const sigma = optionalNumber(o, "sigma", path, 0);
       const name = explicitName ?? `heatmap-${value}`;
-      return { kind, name, value, x, y, ...(sigma === undefined ? {} : { sigma }) };
+      const levels = parseLevels(o.levels, [...path, "levels"]);
+      return {
+        kind,
+        name,
+        value,
+        x,
+        y,
+        ...(sigma === undefined ? {} : { sigma }),
+        ...(levels === undefined ? {} : { levels }),
+        ...parseLook(o, path),
+      };
     }
     case "slices": {
-      rejectUnknownKeys(o, path, ["kind", "name", "value", "x", "series", "at"]);
+      rejectUnknownKeys(o, path, ["kind", "name", "value", "x", "series", "at", ...LOOK]);
       const value = oneOfKey(o, "value", path, VALUES);
       const x = oneOfKey(o, "x", path, AXES);
       const series = oneOfKey(o, "series", path, AXES);
@@ -356,6 +438,7 @@ function parseFigure(value: unknown, path: Path, index: number): FigureSpec {
         x,
         series,
         ...(atValues ? { at: atValues } : {}),
+        ...parseLook(o, path),
       };
     }
     case "boundary": {
@@ -393,6 +476,7 @@ export function parseExperiment(text: string, name: string, source: string): Exp
     "restarts",
     "quick",
     "figures",
+    "output",
   ]);
   const algorithm = optionalInteger(o, "algorithm", root, 1) ?? 2;
   if (algorithm !== 1 && algorithm !== 2) {
@@ -450,5 +534,6 @@ export function parseExperiment(text: string, name: string, source: string): Exp
     full,
     quick,
     figures,
+    output: parseOutput(o.output, [...root, "output"]),
   };
 }

@@ -4,12 +4,15 @@
 import { join } from "node:path";
 import type { BackendChoice } from "../ops/index.js";
 import { getKernels } from "../ops/index.js";
+import type { FigureOverrides } from "../plots/figures.js";
 import type { FigureFormat } from "../plots/render.js";
 import { type Report, writeReport } from "../plots/report.js";
 import type { ExperimentConfig } from "./config.js";
 import { figureDataSource } from "./figureData.js";
-import { readResults } from "./results.js";
-import { runSweep, type SweepProgress, type SweepReport } from "./runner.js";
+import { type PaperResultsReport, writePaperResults } from "./paperResults.js";
+import { readResultsTable } from "./resultsTable.js";
+import type { OnProgress } from "../progress.js";
+import { runSweep, type SweepReport } from "./runner.js";
 
 /** results/<experiment>[-quick].csv */
 export function defaultResultsPath(name: string, quick: boolean): string {
@@ -35,19 +38,31 @@ export interface ReproduceOptions {
   readonly backend?: BackendChoice;
   /** Directory of CIFAR-10 or Fashion-MNIST files. */
   readonly dataPath?: string;
-  /** Figure formats (default svg and png). */
+  /** Figure formats (default the configuration's `output.formats`, else svg and png). */
   readonly formats?: readonly FigureFormat[];
+  /** PNG pixels per SVG pixel (default the configuration's `output.scale`, else 2). */
+  readonly scale?: number;
+  /** Overrides of the figures' size, contour smoothing and levels, width range. */
+  readonly overrides?: FigureOverrides;
+  /** Also write the results with the paper's names into this directory (see writePaperResults). */
+  readonly paperNamesDir?: string;
   /** Title prefix of the figures (default the experiment's title). */
   readonly title?: string;
-  readonly onProgress?: (p: SweepProgress) => void;
+  /** The sweep's progress (see SweepOptions.onProgress). */
+  readonly onProgress?: OnProgress;
+  /** Stops the sweep when aborted (see SweepOptions.signal); no figures are drawn then. */
+  readonly signal?: AbortSignal;
   /** Told each figure's name as it is written. */
   readonly onFigure?: (name: string) => void;
 }
 
-/** What reproduce() did: the sweep and the report. */
+/** What reproduce() did: the sweep, the report, and the paper-flavoured results if asked. */
 export interface ReproduceResult {
   readonly sweep: SweepReport;
   readonly report: Report;
+  readonly paper?: PaperResultsReport;
+  /** Seconds of the report (reading the results, figures, page). */
+  readonly reportSeconds: number;
 }
 
 /**
@@ -69,20 +84,30 @@ export async function reproduce(
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...dataPath,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
-  const parsed = await readResults(sweep.resultsPath);
+  const t0 = performance.now();
+  const { table } = await readResultsTable([sweep.resultsPath]);
+  const scale = options.scale ?? config.output.scale;
   const report = await writeReport(
     options.outDir ?? defaultFiguresDir(config.name, quick),
     {
-      rows: parsed.rows,
+      table,
       quick,
       title: options.title ?? config.title,
       resultsFiles: [sweep.resultsPath],
       config,
       figureData: figureDataSource({ config, quick, kernels: getKernels(backend), ...dataPath }),
+      ...(options.overrides ? { overrides: options.overrides } : {}),
     },
-    options.formats ?? ["svg", "png"],
+    options.formats ?? config.output.formats ?? ["svg", "png"],
     options.onFigure,
+    scale === undefined ? {} : { scale },
   );
-  return { sweep, report };
+  const paper =
+    options.paperNamesDir === undefined
+      ? undefined
+      : await writePaperResults(config, quick, sweep.resultsPath, options.paperNamesDir);
+  const reportSeconds = (performance.now() - t0) / 1000;
+  return { sweep, report, reportSeconds, ...(paper ? { paper } : {}) };
 }

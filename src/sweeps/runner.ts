@@ -3,7 +3,8 @@
 
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { errorFromName } from "../errors.js";
+import { errorFromName, InterruptedError } from "../errors.js";
+import type { OnProgress } from "../progress.js";
 import type { BackendChoice } from "../ops/index.js";
 import { ResultsAppender } from "./appender.js";
 import type { ExperimentConfig } from "./config.js";
@@ -11,14 +12,6 @@ import { expandTrials, planOf, type Trial } from "./grid.js";
 import type { WorkerInit, WorkerReply } from "./protocol.js";
 import { resultColumns, rowKey } from "./results.js";
 import { inShard, type Shard } from "./shard.js";
-
-/** Progress of a sweep: trials finished (this run and before) out of the total. */
-export interface SweepProgress {
-  readonly done: number;
-  readonly total: number;
-  /** Trials that were already in the results file when the run started. */
-  readonly resumed: number;
-}
 
 /** What to run and where to write it. */
 export interface SweepOptions {
@@ -30,7 +23,17 @@ export interface SweepOptions {
   readonly shard?: Shard;
   readonly backend?: BackendChoice;
   readonly dataPath?: string;
-  readonly onProgress?: (p: SweepProgress) => void;
+  /**
+   * Progress: phase "trials", `done` counting the rows in the results file (the first event's
+   * `done` is the number resumed), `total` the trials of the run.
+   */
+  readonly onProgress?: OnProgress;
+  /**
+   * Stops the sweep when aborted (e.g. on SIGINT): the workers are stopped, the rows written so
+   * far stay in the file, and runSweep rejects with an InterruptedError saying how many rows are
+   * saved (its `signal` is the abort reason when that is a string such as "SIGINT").
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a sweep did. */
@@ -86,7 +89,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepReport> {
   const appender = opened.appender;
   const resumed = trials.length - pending.length;
   let done = resumed;
-  o.onProgress?.({ done, total: trials.length, resumed });
+  const progress = () =>
+    o.onProgress?.({ phase: "trials", done, total: trials.length, unit: "trials" });
+  progress();
   const workerCount = Math.max(1, Math.min(o.workers ?? availableParallelism(), pending.length));
   const init: WorkerInit = {
     dataset: plan.dataset,
@@ -95,13 +100,22 @@ export async function runSweep(o: SweepOptions): Promise<SweepReport> {
     backend: o.backend ?? "auto",
     ...(o.dataPath === undefined ? {} : { dataPath: o.dataPath }),
   };
+  const interrupted = () => {
+    const reason: unknown = o.signal?.reason;
+    return new InterruptedError(
+      `interrupted — ${count(done)} rows saved in ${o.resultsPath} (${count(done - resumed)} ` +
+        `this run, ${count(trials.length - done)} trials left), rerun the same command to resume`,
+      typeof reason === "string" ? reason : undefined,
+    );
+  };
   let failed = true;
   try {
     if (pending.length > 0) {
-      await runPool(pending, workerCount, init, (row) => {
+      if (o.signal?.aborted) throw interrupted();
+      await runPool(pending, workerCount, init, o.signal, interrupted, (row) => {
         appender.append(row);
         done++;
-        o.onProgress?.({ done, total: trials.length, resumed });
+        progress();
       });
     }
     failed = false;
@@ -118,6 +132,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepReport> {
     seconds: (performance.now() - t0) / 1000,
   };
 }
+
+const count = (n: number) => n.toLocaleString("en-US");
 
 /** The process's Node options minus those a worker cannot take (-e/--eval/-p, --input-type). */
 function workerExecArgv(): string[] {
@@ -139,6 +155,8 @@ function runPool(
   trials: readonly Trial[],
   workerCount: number,
   init: WorkerInit,
+  signal: AbortSignal | undefined,
+  interrupted: () => Error,
   onRow: (row: Extract<WorkerReply, { type: "result" }>["row"]) => void,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -149,9 +167,12 @@ function runPool(
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
+      signal?.removeEventListener("abort", onAbort);
       for (const w of workers) void w.terminate();
       reject(e);
     };
+    const onAbort = () => fail(interrupted());
+    signal?.addEventListener("abort", onAbort, { once: true });
     const feed = (w: Worker) => {
       if (next < trials.length && !failed) w.postMessage({ trial: trials[next++] });
     };
@@ -175,6 +196,7 @@ function runPool(
         }
         finished++;
         if (finished === trials.length) {
+          signal?.removeEventListener("abort", onAbort);
           for (const x of workers) void x.terminate();
           resolve();
         } else feed(w);

@@ -57,16 +57,66 @@ export function meanInterval(values: readonly number[]): {
   return { mean, low: mean - half, high: mean + half };
 }
 
+/** Running statistics of one cell: runs, interpolating runs, and the widths' mean and spread. */
+export interface Accumulator {
+  count: number;
+  interpolating: number;
+  /** Mean and sum of squared deviations of the second-layer widths (Welford). */
+  mean: number;
+  m2: number;
+}
+
+/** A new, empty accumulator. */
+export function emptyAccumulator(): Accumulator {
+  return { count: 0, interpolating: 0, mean: 0, m2: 0 };
+}
+
+/** Adds one run (its second-layer width and whether it interpolates) to `acc`. */
+export function accumulate(acc: Accumulator, width: number, interpolated: boolean): void {
+  acc.count++;
+  if (interpolated) acc.interpolating++;
+  const delta = width - acc.mean;
+  acc.mean += delta / acc.count;
+  acc.m2 += delta * (width - acc.mean);
+}
+
+/** Adds the runs of `b` to `acc` (Chan et al.'s pairwise update of mean and m2). */
+export function mergeAccumulator(acc: Accumulator, b: Accumulator): void {
+  if (b.count === 0) return;
+  const count = acc.count + b.count;
+  const delta = b.mean - acc.mean;
+  acc.m2 += b.m2 + (delta * delta * acc.count * b.count) / count;
+  acc.mean += (delta * b.count) / count;
+  acc.count = count;
+  acc.interpolating += b.interpolating;
+}
+
+/** Statistics of `value` from an accumulator (as cellStats on the same runs). */
+export function accumulatorStats(acc: Accumulator, value: FigureValue): CellStats {
+  const m = acc.count;
+  const interpolation = acc.interpolating / m;
+  if (value === "interpolation") {
+    const [low, high] = wilsonInterval(acc.interpolating, m);
+    return { count: m, mean: interpolation, low, high, interpolation };
+  }
+  if (m < 2) return { count: m, mean: acc.mean, low: acc.mean, high: acc.mean, interpolation };
+  const half = tQuantile975(m - 1) * Math.sqrt(acc.m2 / (m - 1) / m);
+  return { count: m, mean: acc.mean, low: acc.mean - half, high: acc.mean + half, interpolation };
+}
+
 /** The value of a swept quantity in a row; ExperimentError when N is unknown. */
 export function axisValue(row: ResultRow, axis: FigureAxis): number {
   if (axis === "n") return row.n;
   if (axis === "lambda") return row.lambda;
-  if (row.samples === undefined) {
-    throw new ExperimentError(
-      `results row of data set "${row.dataset}" has no n_samples column and N cannot be derived from the data set's name`,
-    );
-  }
+  if (row.samples === undefined) throw unknownSamples(row.dataset);
   return row.samples;
+}
+
+/** The error of a size axis over rows whose N is not known. */
+export function unknownSamples(dataset: string): ExperimentError {
+  return new ExperimentError(
+    `results row of data set "${dataset}" has no n_samples column and N cannot be derived from the data set's name`,
+  );
 }
 
 /** Groups rows by the values of two axes; each group's statistics of `value`. */
@@ -76,29 +126,26 @@ export function aggregate(
   a: FigureAxis,
   b: FigureAxis,
 ): Map<string, { a: number; b: number; stats: CellStats }> {
-  const groups = new Map<string, { a: number; b: number; rows: ResultRow[] }>();
+  const groups = new Map<string, { a: number; b: number; acc: Accumulator }>();
   for (const r of rows) {
     const va = round(axisValue(r, a));
     const vb = round(axisValue(r, b));
     const key = `${va}|${vb}`;
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { a: va, b: vb, rows: [] }));
-    g.rows.push(r);
+    if (g === undefined) groups.set(key, (g = { a: va, b: vb, acc: emptyAccumulator() }));
+    accumulate(g.acc, r.secondDimOut, r.interpolated);
   }
   const out = new Map<string, { a: number; b: number; stats: CellStats }>();
-  for (const [key, g] of groups) out.set(key, { a: g.a, b: g.b, stats: cellStats(g.rows, value) });
+  for (const [key, g] of groups)
+    out.set(key, { a: g.a, b: g.b, stats: accumulatorStats(g.acc, value) });
   return out;
 }
 
 /** Statistics of `value` over rows of one parameter combination. */
 export function cellStats(rows: readonly ResultRow[], value: FigureValue): CellStats {
-  const k = rows.filter((r) => r.interpolated).length;
-  const interpolation = k / rows.length;
-  if (value === "interpolation") {
-    const [low, high] = wilsonInterval(k, rows.length);
-    return { count: rows.length, mean: interpolation, low, high, interpolation };
-  }
-  return { count: rows.length, ...meanInterval(rows.map((r) => r.secondDimOut)), interpolation };
+  const acc = emptyAccumulator();
+  for (const r of rows) accumulate(acc, r.secondDimOut, r.interpolated);
+  return accumulatorStats(acc, value);
 }
 
 /** Rounds away float noise so that 0.30000000000000004 and 0.3 group together. */
@@ -108,5 +155,7 @@ export function round(v: number): number {
 
 /** Sorted distinct values of an axis in the rows. */
 export function axisValues(rows: readonly ResultRow[], axis: FigureAxis): number[] {
-  return [...new Set(rows.map((r) => round(axisValue(r, axis))))].sort((x, y) => x - y);
+  const values = new Set<number>();
+  for (const r of rows) values.add(round(axisValue(r, axis)));
+  return [...values].sort((x, y) => x - y);
 }

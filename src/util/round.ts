@@ -4,3 +4,8 @@
 export function roundNoise(v: number, digits = 12): number {
   return Number(v.toPrecision(digits));
 }
+
+/** `v` for people: integers with thousands separators, others to `digits` significant digits. */
+export function formatShort(v: number, digits = 6): string {
+  return Number.isInteger(v) ? v.toLocaleString("en-US") : String(roundNoise(v, digits));
+}

@@ -21,6 +21,7 @@ import {
   scaledToNumber,
 } from "./dyadic.js";
 import type { ReluNetwork } from "./network.js";
+import type { OnProgress } from "../progress.js";
 
 const OP_PLUS = 1;
 const OP_MINUS = 2;
@@ -298,13 +299,13 @@ export function evaluateProgram(program: ExactProgram, x: ArrayLike<number>, off
 
 /**
  * Exact outputs on every point of a batch (row-major, inputDim values per point), compiled once;
- * onProgress(done, total) is called every `progressEvery` points. Result[i][o] is output o of
- * point i.
+ * onProgress (phase "exact evaluation", in points) is called every `progressEvery` points.
+ * Result[i][o] is output o of point i.
  */
 export function evaluateExactBatch(
   net: ReluNetwork,
   points: ArrayLike<number>,
-  options: { onProgress?: (done: number, total: number) => void; progressEvery?: number } = {},
+  options: { onProgress?: OnProgress; progressEvery?: number } = {},
 ): Dyadic[][] {
   const dim = net.inputDim;
   const count = Math.floor(points.length / dim);
@@ -315,7 +316,7 @@ export function evaluateExactBatch(
   for (let i = 0; i < count; i++) {
     out.push(runner.evaluate(points, i * dim));
     if (options.onProgress && ((i + 1) % every === 0 || i + 1 === count)) {
-      options.onProgress(i + 1, count);
+      options.onProgress({ phase: "exact evaluation", done: i + 1, total: count, unit: "points" });
     }
   }
   return out;

@@ -4,6 +4,7 @@
 // beside the theorem's bounds.
 
 import { OptionError } from "../errors.js";
+import type { OnProgress } from "../progress.js";
 import { checkParam, integerAtLeast, interval, strOptions } from "../validation.js";
 import { bitLength, toNumber } from "./dyadic.js";
 import {
@@ -38,6 +39,11 @@ export interface MemorizeOptions {
   readonly compareSplits?: boolean;
   /** Estimate from which N the construction has fewer parameters than N (default true). */
   readonly crossover?: boolean;
+  /**
+   * Progress: phase "memorize", in steps (r and δ, stage I, the network, the other split, the
+   * crossover estimate), detail naming the step that starts.
+   */
+  readonly onProgress?: OnProgress;
 }
 
 /** What the network's output means. */
@@ -133,10 +139,28 @@ export function memorize(
   const N = prep.size;
   const theorem = checkOptions(options, N);
   const budget = options.depth ?? options.bits ?? null;
+  const steps = [
+    "r and δ (closest pair)",
+    "stage I projection",
+    `Thm ${theorem} network`,
+    ...((options.compareSplits ?? true) ? ["the other interval split"] : []),
+    ...((options.crossover ?? true) ? ["crossover estimate"] : []),
+  ];
+  let step = 0;
+  const next = () =>
+    options.onProgress?.({
+      phase: "memorize",
+      done: step,
+      total: steps.length,
+      unit: "steps",
+      ...(step < steps.length ? { detail: steps[step++] } : {}),
+    });
+  next();
   const pointSet = { points: prep.points, dim: prep.dim, count: N };
   const radius = pointRadius(pointSet);
   const pair = closestPair(pointSet, options.seed ?? 0);
   const t1 = performance.now();
+  next();
   const stage = findStageOne(prep.points, prep.dim, {
     seed: options.seed ?? 0,
     tries: options.directionTries ?? 4,
@@ -152,10 +176,12 @@ export function memorize(
   const plan: Plan = { theorem, stage, prep, labelsSorted, subsets, rho, c };
 
   const policy = options.split ?? "paper";
+  next();
   const chosen = buildWithPolicy(plan, policy);
   const t3 = performance.now();
   let splits: MemorizationReport["splits"] = null;
   if (options.compareSplits ?? true) {
+    next();
     const other = buildWithPolicy(plan, policy === "paper" ? "optimal" : "paper");
     splits =
       policy === "paper"
@@ -182,6 +208,7 @@ export function memorize(
   const minGap = stage.minGap === null ? null : toNumber(stage.minGap);
   const projectedMax = toNumber(stage.maxProjected);
   const paperR = paperRangeR(boundInputs);
+  if (options.crossover ?? true) next();
   const crossover =
     (options.crossover ?? true)
       ? {
@@ -245,6 +272,7 @@ export function memorize(
       total: (performance.now() - t0) / 1000,
     },
   };
+  next();
   const output: OutputSpec = prep.regression
     ? { kind: "regression", epsilon: toNumber(prep.regression.epsilon), classes: prep.classes }
     : { kind: "classification", classes: prep.classes };

@@ -7,6 +7,7 @@ import { VerificationError } from "../errors.js";
 import { alignLabels } from "../validation.js";
 import type { Preprocessing } from "../data/preprocessing.js";
 import type { MemorizationResult } from "./memorize.js";
+import type { OnProgress } from "../progress.js";
 import { type NetworkDocument, storedOutput } from "./networkFile.js";
 import { type MemorizationProblem, problemFromDataset } from "./problem.js";
 import {
@@ -53,11 +54,11 @@ export interface DocumentVerification {
   readonly float64: Float64Check;
 }
 
-/** Verifies `doc` on `problem` exactly (progress: points done of total) and in float64. */
+/** Verifies `doc` on `problem` exactly (with progress, see VerifyOptions) and in float64. */
 export function verifyDocument(
   doc: NetworkDocument,
   problem: MemorizationProblem,
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: OnProgress,
 ): DocumentVerification {
   const exact = verifyNetwork(doc.network, problem, onProgress ? { onProgress } : {});
   return { exact, float64: checkFloat64(doc.network, problem) };

@@ -23,6 +23,7 @@ import {
 } from "./floatEval.js";
 import type { ReluNetwork } from "./network.js";
 import type { MemorizationProblem } from "./problem.js";
+import type { OnProgress } from "../progress.js";
 
 /** A training point the network gets wrong. */
 export interface VerificationFailure {
@@ -47,8 +48,8 @@ export interface VerificationResult {
 export interface VerifyOptions {
   /** Failures listed (default 10). */
   readonly maxFailures?: number;
-  /** Called as points are checked. */
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Progress as points are checked: phase "exact verification", in points. */
+  readonly onProgress?: OnProgress;
   /** Check only these rows, in this order (default: all, ordered by orderByFirstLayer). */
   readonly rows?: ArrayLike<number>;
 }
@@ -139,7 +140,12 @@ export function verifyNetwork(
       failures.push({ row, expected: exp.describe(row), got: formatDyadic(out) });
     }
     if (options.onProgress && ((t + 1) % 64 === 0 || t + 1 === rows.length)) {
-      options.onProgress(t + 1, rows.length);
+      options.onProgress({
+        phase: "exact verification",
+        done: t + 1,
+        total: rows.length,
+        unit: "points",
+      });
     }
   }
   failures.sort((a, b) => a.row - b.row); // rows were evaluated in projected order

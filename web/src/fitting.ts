@@ -6,7 +6,7 @@ import {
   type Dataset,
   DataError,
   fitModel,
-  type FitProgress,
+  type OnProgress,
   type InterpolationModel,
   type Kernels,
   makeDataset,
@@ -112,7 +112,7 @@ export function fitPicture(
   knobs: FitKnobs,
   grid: GridSpec,
   kernels: Kernels,
-  onProgress?: (event: FitProgress) => void,
+  onProgress?: OnProgress,
 ): FitPicture {
   const { dataset, scale } = trainingSet(points);
   const t0 = performance.now();

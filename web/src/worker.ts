@@ -1,7 +1,7 @@
 // The fit worker: runs fits, grids of fits and the exact construction off the main thread and
 // reports progress. The page cancels a run by terminating the worker.
 
-import { type FitProgress, getKernels } from "../../src/browser.js";
+import { type ProgressEvent, getKernels } from "../../src/browser.js";
 import { memorizePoints } from "./exact.js";
 import { fitPicture } from "./fitting.js";
 import type { WorkerReply, WorkerRequest } from "./protocol.js";
@@ -16,23 +16,17 @@ const kernels = getKernels("auto");
 scope.postMessage({ id: 0, kind: "ready", backend: kernels.name });
 
 /** A progress callback posting at most every 50 ms. */
-function progressFor(id: number, prefix = ""): (event: FitProgress) => void {
+function progressFor(id: number, prefix = ""): (event: ProgressEvent) => void {
   let last = 0;
   return (event) => {
     const now = performance.now();
     if (now - last < 50) return;
     last = now;
-    let fraction = 0;
-    let text = "";
-    if (event.stage === "first-layer") {
-      fraction = (0.5 * event.done) / event.total;
-      text = `first layer: ${event.done} of ${event.total} points`;
-    } else if (event.stage === "separation") {
-      text = `Algorithm 1: trying ${event.width} hyperplanes`;
-    } else {
-      fraction = 0.5 + (0.5 * (event.subnetwork + event.covered / event.total)) / event.subnetworks;
-      text = `second layer: ${event.covered} of ${event.total} points covered`;
-    }
+    // The first layer fills the first half of the bar, the second layer the second half.
+    const part = event.total > 0 ? event.done / event.total : 0;
+    const fraction = event.phase === "second layer" ? 0.5 + 0.5 * part : 0.5 * part;
+    const counts = event.total > 0 ? `: ${event.done} of ${event.total} ${event.unit}` : "";
+    const text = `${event.phase}${counts}${event.detail === undefined ? "" : ` (${event.detail})`}`;
     scope.postMessage({ id, kind: "progress", fraction, text: prefix + text });
   };
 }

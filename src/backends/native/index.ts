@@ -1,12 +1,15 @@
 // The native backend: C++ kernels (cpp/: one kernel table per instruction set, avx512, avx2,
-// neon or portable, chosen when a context is made; a thread pool over all cores) built by
-// scripts/build-native.mjs with node-gyp. Importing this module
-// registers the backend as "native" (priority above wasm) and its kernels (all of them but ReLU
-// scoring); where the addon was not built or does not load, "auto" falls back to WebAssembly.
-// Arguments arrive validated by the ops (src/ops/). Node.js only.
+// neon or portable, chosen when a context is made; a thread pool over all cores). The addon is
+// found by node-gyp-build's resolution in cpp/: the local build (cpp/build/Release, made by
+// scripts/build-native.mjs with node-gyp) first, else the prebuilt binary for this platform that
+// the npm package ships (cpp/prebuilds/linux-x64, linux-arm64; scripts/prebuild-native.mjs).
+// Importing this module registers the backend as "native" (priority above wasm) and its kernels
+// (all of them but ReLU scoring); where no addon is found or it does not load, "auto" falls back
+// to WebAssembly. Arguments arrive validated by the ops (src/ops/). Node.js only.
 
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { registerBackend, registerKernel, type BackendInstance } from "../registry.js";
 import { HeapWorkspace } from "../reference/workspace.js";
@@ -75,6 +78,16 @@ interface NativeContext {
     weights: Float32Array,
     bias: Float32Array,
   ): void;
+  coverage(
+    bits: Uint32Array,
+    wordsPerRow: number,
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): number;
   info(): { simd: string; threads: number };
   close(): void;
 }
@@ -91,10 +104,33 @@ interface NativeAddon {
   Context: new (simd: string, threads: number) => NativeContext;
 }
 
-/** Path of the built addon, relative to this module (dist/src/backends/native → src/backends/native/cpp/build). */
-export const NATIVE_ADDON_PATH = fileURLToPath(
-  new URL("../../../../src/backends/native/cpp/build/Release/memonet_native.node", import.meta.url),
+/** The addon's folder, relative to this module (dist/src/backends/native → src/backends/native/cpp). */
+export const NATIVE_ADDON_DIR = fileURLToPath(
+  new URL("../../../../src/backends/native/cpp/", import.meta.url),
 );
+
+const requireCjs = createRequire(import.meta.url);
+/** node-gyp-build's resolution: build/Release, then prebuilds/<platform>-<arch> (libc tagged). */
+const nodeGypBuild = requireCjs("node-gyp-build") as { path(dir: string): string };
+
+/**
+ * The addon file this platform uses in `dir`: the local build, else the matching prebuild, else
+ * null (nothing built or shipped for this platform).
+ */
+export function resolveNativeAddon(dir = NATIVE_ADDON_DIR): string | null {
+  try {
+    return nodeGypBuild.path(dir);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Path of the addon that loads (see resolveNativeAddon); where there is none, the path a local
+ * build would have, which does not exist.
+ */
+export const NATIVE_ADDON_PATH =
+  resolveNativeAddon() ?? join(NATIVE_ADDON_DIR, "build", "Release", "memonet_native.node");
 
 function fail(kernel: string, message: string): never {
   throw new Error(`native.${kernel}: ${message}`);
@@ -108,15 +144,16 @@ function checkResult(kernel: string, result: number): number {
 
 /** The kernels of the native backend, and its instance (name and workspaces). */
 export type NativeKernels = BackendInstance &
-  Omit<KernelSignatures, "reluMinMany" | "reluBelow" | "reluAnyBelow">;
+  Omit<KernelSignatures, "reluMinMany" | "reluBelow" | "reluAnyBelow" | "reluCoverage">;
 
 function loadAddon(path: string): NativeAddon {
   if (!existsSync(path)) {
     throw new Error(
-      `native backend: ${path} is not built (npm run build builds it where g++ works)`,
+      `native backend: no addon for ${process.platform}-${process.arch} (${path} is not built: ` +
+        `npm run build builds it where g++ works; the npm package ships linux-x64 and linux-arm64)`,
     );
   }
-  return createRequire(import.meta.url)(path) as NativeAddon;
+  return requireCjs(path) as NativeAddon;
 }
 
 /** The addon's kernel tables, fastest first; "auto" takes the first this CPU supports. */
@@ -225,6 +262,19 @@ export function createNativeKernels(
       const r = ctx.maskedBelow(bits.data, bits.wordsPerRow, mask, rows, count, bound, out);
       return checkResult("maskedBelow", r);
     },
+    coverage(bits, masks, maskCount, bounds, rows, count, out) {
+      const r = ctx.coverage(
+        bits.data,
+        bits.wordsPerRow,
+        masks,
+        maskCount,
+        bounds,
+        rows,
+        count,
+        out,
+      );
+      checkResult("coverage", r);
+    },
   };
   const info = ctx.info();
   return { ...kernels, name: `native (${info.simd}, ${info.threads} threads)` };
@@ -241,3 +291,4 @@ registerKernel("native", "separation", (b: NativeKernels, ...a) => b.separation(
 registerKernel("native", "sampleHyperplanes", (b: NativeKernels, ...a) =>
   b.sampleHyperplanes(...a),
 );
+registerKernel("native", "coverage", (b: NativeKernels, ...a) => b.coverage(...a));

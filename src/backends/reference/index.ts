@@ -3,6 +3,7 @@
 // kernels a backend does not register.
 
 import { registerBackend, registerKernel, type BackendInstance } from "../registry.js";
+import { coverage, reluCoverage } from "./coverage.js";
 import { thresholdLayer, reluLayer } from "./firstLayer.js";
 import { maskedAnyBelow, maskedBelow, maskedMin, maskedMinMany } from "./popcount.js";
 import { reluAnyBelow, reluBelow, reluMinMany } from "./relu.js";
@@ -30,3 +31,5 @@ registerKernel("reference", "sampleHyperplanes", (_, ...a) => sampleHyperplanes(
 registerKernel("reference", "reluMinMany", (_, ...a) => reluMinMany(...a));
 registerKernel("reference", "reluBelow", (_, ...a) => reluBelow(...a));
 registerKernel("reference", "reluAnyBelow", (_, ...a) => reluAnyBelow(...a));
+registerKernel("reference", "coverage", (_, ...a) => coverage(...a));
+registerKernel("reference", "reluCoverage", (_, ...a) => reluCoverage(...a));

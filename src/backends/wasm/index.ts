@@ -13,3 +13,4 @@ registerKernel("wasm", "maskedMin", (b: WasmKernels, ...a) => b.maskedMin(...a))
 registerKernel("wasm", "maskedMinMany", (b: WasmKernels, ...a) => b.maskedMinMany(...a));
 registerKernel("wasm", "maskedBelow", (b: WasmKernels, ...a) => b.maskedBelow(...a));
 registerKernel("wasm", "maskedAnyBelow", (b: WasmKernels, ...a) => b.maskedAnyBelow(...a));
+registerKernel("wasm", "coverage", (b: WasmKernels, ...a) => b.coverage(...a));

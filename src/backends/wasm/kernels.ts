@@ -10,6 +10,7 @@
 // maskedMin/maskedBelow call, which is correct but slow: allocate bit matrices from the workspace.
 
 import type { BackendInstance } from "../registry.js";
+import { coverWordsFor } from "../bits.js";
 import type { BitMatrix, DenseLayerT, Workspace } from "../types.js";
 import { Array32, LinearMemory, Scratch, WasmWorkspace, alignedBytes } from "./memory.js";
 import { KernelExports, loadKernelModule } from "./runtime.js";
@@ -219,6 +220,50 @@ export class WasmKernels implements BackendInstance {
     // Like the reference's typed-array writes, results beyond out.length are dropped.
     if (!outInPlace) place.copyOut(outAt, Math.min(written, out.length), out, 0);
     return written;
+  }
+
+  coverage(
+    bits: BitMatrix,
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): void {
+    if (maskCount === 0 || count === 0) return;
+    const { place } = this;
+    const words = bits.wordsPerRow;
+    const dataWords = bits.rows * words;
+    const outWords = maskCount * coverWordsFor(count);
+    // popcount < b  <=>  popcount < ceil(b) for integer popcounts (NaN -> -2^31: never fires).
+    const intBounds = Int32Array.from(bounds.subarray(0, maskCount), (b) => toInt32(b, Math.ceil));
+    const outInPlace = place.owns(out);
+    this.scratch.begin(
+      place.cost(bits.data, dataWords) +
+        place.cost(masks, maskCount * words) +
+        place.cost(intBounds, maskCount) +
+        place.cost(rows, count) +
+        (outInPlace ? 0 : alignedBytes(outWords * 4)),
+    );
+    const bitsAt = place.input(bits.data, 0, dataWords);
+    const masksAt = place.input(masks, 0, maskCount * words);
+    const boundsAt = place.input(intBounds, 0, maskCount);
+    const rowsAt = place.input(rows, 0, count);
+    const outAt = outInPlace ? out.byteOffset : this.scratch.take(outWords * 4);
+    const r = this.wasm.maskedCoverage(
+      bitsAt,
+      words,
+      bits.rows,
+      masksAt,
+      maskCount,
+      boundsAt,
+      rowsAt,
+      count,
+      outAt,
+    );
+    if (r < 0) throw moduleRefused("coverage");
+    if (!outInPlace) place.copyOut(outAt, outWords, out, 0);
   }
 
   /**

@@ -43,6 +43,17 @@ export interface KernelExports {
     bound: number,
     out: number,
   ): number;
+  maskedCoverage(
+    bits: number,
+    wordsPerRow: number,
+    nRows: number,
+    masks: number,
+    maskCount: number,
+    bounds: number,
+    rows: number,
+    count: number,
+    out: number,
+  ): number;
   collectNonZeros(
     x: number,
     rows: number,
@@ -93,6 +104,7 @@ const EXPORT_NAMES: readonly (keyof KernelExports)[] = [
   "maskedMin",
   "maskedMinMany",
   "maskedBelow",
+  "maskedCoverage",
   "collectNonZeros",
   "thresholdLayer",
   "reluLayer",

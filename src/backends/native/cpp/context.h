@@ -136,6 +136,30 @@ class Context {
     });
   }
 
+  // Covers as bit sets (outWords = ceil(count / 32) words per mask at out + q * outWords): bit t
+  // of mask q is 1 iff popcount(mask_q AND row rows[t]) < bounds[q]. Threads take disjoint ranges
+  // of whole words, so the bits do not depend on the thread count.
+  void Coverage(const uint32_t* bits, int words, const uint32_t* masks, int k, const double* bounds,
+                const int32_t* rows, int count, uint32_t* out) {
+    const int64_t outWords = (static_cast<int64_t>(count) + 31) / 32;
+    if (k <= 0 || outWords == 0) return;
+    // popcount < b  <=>  popcount < ceil(b) for integer popcounts (clamped; NaN never fires).
+    std::vector<int64_t> bound(static_cast<size_t>(k));
+    for (int q = 0; q < k; q++) {
+      const double th = bounds[q];
+      bound[q] = th > 1e15 ? int64_t{1} << 50
+                 : !(th > -1e15) ? -(int64_t{1} << 50)
+                                 : static_cast<int64_t>(std::ceil(th));
+    }
+    const int chunks = ChunkCount(static_cast<int>(outWords), 16);
+    pool_.ParallelFor(chunks, [&](int c) {
+      const int w0 = static_cast<int>(outWords * c / chunks);
+      const int w1 = static_cast<int>(outWords * (c + 1) / chunks);
+      table_->coverage(bits, words, masks, k, bound.data(), rows, 32 * w0, std::min(count, 32 * w1), out,
+                       outWords);
+    });
+  }
+
   // out = [maxFirst, unseparated, exampleNeg, examplePos] (indices into the row lists).
   void Separation(const uint32_t* bits, int words, int validBits, const int32_t* neg, int negCount,
                   const int32_t* pos, int posCount, bool stopAtFirst, double* out) {

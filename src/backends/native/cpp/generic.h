@@ -129,6 +129,64 @@ void AnyBelow(const uint32_t* bits, int words, const uint32_t* masks, const doub
   }
 }
 
+// Coverage (the second-layer neurons' covers as bit sets): for rows [r0, r1), r0 a multiple of
+// 32, bit t of out + q * outWords is 1 iff popcount(mask_q AND row rows[t]) < bound[q], q < k.
+// Rows outer, masks in groups of Pop::kGroup (as MinMany: each block of a row loaded once per
+// group, the row stays in cache for all groups); each output word is written once, whole (bits at
+// or beyond r1 are 0), so threads on disjoint word ranges never share a word.
+template <bool kFull>
+inline void CountGroup(const uint32_t* row, const uint32_t* m, int words, int g,
+                       typename Pop::Acc* acc) {
+  constexpr int G = Pop::kGroup;
+  constexpr int W = Pop::kWords;
+  const int blocks = words / W;
+  const int n = kFull ? G : g;
+  for (int q = 0; q < G; q++) acc[q] = Pop::Zero();
+  for (int b = 0; b < blocks; b++) {
+    const typename Pop::V rb = Pop::Load(row + W * b);
+#pragma GCC unroll 16
+    for (int q = 0; q < n; q++) {
+      Pop::AndAdd(acc[q], Pop::Load(m + static_cast<size_t>(q) * words + W * b), rb);
+    }
+    if (Pop::kFold > 0 && (b + 1) % (Pop::kFold > 0 ? Pop::kFold : 1) == 0) {
+      for (int q = 0; q < n; q++) Pop::Fold(acc[q]);
+    }
+  }
+}
+
+void Coverage(const uint32_t* bits, int words, const uint32_t* masks, int k, const int64_t* bound,
+              const int32_t* rows, int r0, int r1, uint32_t* out, int64_t outWords) {
+  constexpr int G = Pop::kGroup;
+  std::vector<uint32_t> cur(static_cast<size_t>(k), 0u);
+  for (int t = r0; t < r1; t++) {
+    const uint32_t* row = bits + static_cast<size_t>(rows[t]) * words;
+    if (t + 4 < r1) PrefetchRow(bits + static_cast<size_t>(rows[t + 4]) * words, words);
+    const uint32_t bit = 1u << (t & 31);
+    for (int q0 = 0; q0 < k; q0 += G) {
+      const int g = std::min(G, k - q0);
+      bool live = false;  // a bound <= 0 never fires (popcounts are >= 0)
+      for (int q = 0; q < g; q++) live = live || bound[q0 + q] > 0;
+      if (!live) continue;
+      const uint32_t* m = masks + static_cast<size_t>(q0) * words;
+      typename Pop::Acc acc[G];
+      if (g == G) {
+        CountGroup<true>(row, m, words, g, acc);
+      } else {
+        CountGroup<false>(row, m, words, g, acc);
+      }
+      for (int q = 0; q < g; q++) {
+        if (Pop::Sum(acc[q]) < bound[q0 + q]) cur[q0 + q] |= bit;
+      }
+    }
+    if ((t & 31) == 31 || t + 1 == r1) {
+      for (int q = 0; q < k; q++) {
+        out[static_cast<size_t>(q) * outWords + (t >> 5)] = cur[q];
+        cur[q] = 0;
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Algorithm 1's separation check: for pairs (x⁻, x⁺) the lowest neuron i with bit i of x⁻ clear
 // and bit i of x⁺ set; part = [max of that index, pairs without one, first such pair (negative

@@ -81,6 +81,11 @@ struct KernelTable {
   void (*flagBlock)(const uint32_t* words, uint32_t* first, uint32_t* second);
   void (*polar)(const uint32_t* words, const int64_t* pairAt, int64_t p0, int64_t p1,
                 int64_t whole, float* out, double* lastV);
+  // Covers of rows [r0, r1) (r0 a multiple of 32): bit t of out + q * outWords is 1 iff
+  // popcount(mask_q AND row rows[t]) < bound[q], q < k; whole words (see Coverage in generic.h).
+  void (*coverage)(const uint32_t* bits, int words, const uint32_t* masks, int k,
+                   const int64_t* bound, const int32_t* rows, int r0, int r1, uint32_t* out,
+                   int64_t outWords);
 };
 
 }  // namespace memonet

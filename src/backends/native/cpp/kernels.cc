@@ -64,7 +64,8 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
                         InstanceMethod("maskedAnyBelow", &ContextWrap::MaskedAnyBelow),
                         InstanceMethod("separation", &ContextWrap::Separation),
                         InstanceMethod("sampleHyperplanes", &ContextWrap::SampleHyperplanes),
-                        InstanceMethod("squaredDistances", &ContextWrap::SquaredDistances)});
+                        InstanceMethod("squaredDistances", &ContextWrap::SquaredDistances),
+                        InstanceMethod("coverage", &ContextWrap::Coverage)});
   }
 
   // new Context(simd: "auto" | table name, threads: number (0: MEMONET_THREADS or all cores))
@@ -222,6 +223,30 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     const int64_t bad = CheckRows(env, "maskedAnyBelow", bitsLen, words, rows, rowsLen, count);
     if (bad >= 0) return Napi::Number::New(env, static_cast<double>(-1 - bad));
     c.AnyBelow(bits, static_cast<int>(words), masks, thr, static_cast<int>(k), rows, static_cast<int>(count), out);
+    return Napi::Number::New(env, 0);
+  }
+
+  // coverage(bits, wordsPerRow, masks, k, bounds Float64Array, rows, count, out Uint32Array) -> 0,
+  // or -1 - t at a bad row: out holds ceil(count / 32) words per mask (see Context::Coverage).
+  Napi::Value Coverage(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Context& c = Ctx(env);
+    size_t bitsLen, masksLen, boundsLen, rowsLen, outLen;
+    const uint32_t* bits = Data<uint32_t>(info[0], napi_uint32_array, "native.coverage: bits must be a Uint32Array", &bitsLen);
+    const int64_t words = Int(info[1], "native.coverage: wordsPerRow must be a number");
+    const uint32_t* masks = Data<uint32_t>(info[2], napi_uint32_array, "native.coverage: masks must be a Uint32Array", &masksLen);
+    const int64_t k = Int(info[3], "native.coverage: maskCount must be a number");
+    const double* bounds = Data<double>(info[4], napi_float64_array, "native.coverage: bounds must be a Float64Array", &boundsLen);
+    const int32_t* rows = Data<int32_t>(info[5], napi_int32_array, "native.coverage: rows must be an Int32Array", &rowsLen);
+    const int64_t count = Int(info[6], "native.coverage: count must be a number");
+    uint32_t* out = Data<uint32_t>(info[7], napi_uint32_array, "native.coverage: out must be a Uint32Array", &outLen);
+    const int64_t bad = CheckRows(env, "coverage", bitsLen, words, rows, rowsLen, count);
+    if (bad >= 0) return Napi::Number::New(env, static_cast<double>(-1 - bad));
+    if (k < 0 || masksLen < static_cast<size_t>(k * words) || boundsLen < static_cast<size_t>(k) ||
+        outLen < static_cast<size_t>(k * ((count + 31) / 32))) {
+      RangeError(env, "native.coverage: masks, bounds or out too short");
+    }
+    c.Coverage(bits, static_cast<int>(words), masks, static_cast<int>(k), bounds, rows, static_cast<int>(count), out);
     return Napi::Number::New(env, 0);
   }
 

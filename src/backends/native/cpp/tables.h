@@ -28,7 +28,7 @@
 
 #define MEMONET_TABLE_ENTRIES(NAME)                                                            \
   NAME, MinMany, Below, AnyBelow, Separation, GroupRows, LayerTiles, GenerateLanesScalar, \
-      FlagBlockScalar, PolarScalar
+      FlagBlockScalar, PolarScalar, Coverage
 
 // portable: plain C++ (baseline target; where the CPU has popcnt, the copy compiled for it).
 namespace memonet {
@@ -72,7 +72,7 @@ namespace avx512 {
 #include "simd/avx512_kernels.h"
 const KernelTable kTable = {"avx512",        MinManyTable,   BelowAvx512,     AnyBelowAvx512,
                             Separation,      GroupRows,      LayerTiles,      GenerateLanesAvx512,
-                            FlagBlockAvx512, PolarTable};
+                            FlagBlockAvx512, PolarTable,     Coverage};
 }  // namespace avx512
 }  // namespace memonet
 #pragma GCC pop_options

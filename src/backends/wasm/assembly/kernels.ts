@@ -181,6 +181,49 @@ export function maskedBelow(
   return written;
 }
 
+/**
+ * Covers as bit sets: for q < maskCount and k < count, bit k of the row of ceil(count / 32) u32
+ * at out + q * ceil(count / 32) * 4 is 1 iff popcount(mask_q AND row rows[k]) < bound_q, the i32
+ * bounds at `bounds` (the kernel's bounds rounded up; a bound <= 0 never fires). Rows outer, every
+ * mask counted against a row while it is in cache, each count stopping at its bound. Writes every
+ * word of the rows; returns 0, or -1 when it meets a row index outside [0, nRows).
+ */
+export function maskedCoverage(
+  bits: usize,
+  wordsPerRow: i32,
+  nRows: i32,
+  masks: usize,
+  maskCount: i32,
+  bounds: usize,
+  rows: usize,
+  count: i32,
+  out: usize,
+): i32 {
+  const rowBytes = <usize>(wordsPerRow << 2);
+  const blocks = wordsPerRow >> 4;
+  const outRowBytes = (<usize>((count + 31) >> 5)) << 2;
+  memory.fill(out, 0, <usize>maskCount * outRowBytes);
+  let touched: i32 = 0;
+  for (let k = 0; k < count; k++) {
+    touched ^= touchAhead(bits, rowBytes, nRows, rows, k, count);
+    const r = rowIndex(rows, k);
+    if (<u32>r >= <u32>nRows) return -1;
+    const row = bits + <usize>r * rowBytes;
+    const bit: u32 = 1 << (k & 31);
+    const wordAt = out + ((<usize>(k >> 5)) << 2);
+    for (let q = 0; q < maskCount; q++) {
+      const bound = load<i32>(bounds + ((<usize>q) << 2));
+      if (bound <= 0) continue;
+      if (rowPopcount(row, masks + <usize>q * rowBytes, blocks, bound) < bound) {
+        const at = wordAt + <usize>q * outRowBytes;
+        store<u32>(at, load<u32>(at) | bit);
+      }
+    }
+  }
+  sink = touched;
+  return 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // First layer
 // ---------------------------------------------------------------------------------------------

@@ -130,6 +130,17 @@ void CheckTable(const memonet::KernelTable* table, int threads, const std::map<s
     const Array& want = Get(g, "pop.any." + std::to_string(k));
     Check(SameBytes(out.data(), want.bytes.data(), out.size()), name, threads, "pop.any." + std::to_string(k));
   }
+  for (int k : {1, 7, 20}) {
+    for (int n : {45, count}) {
+      const int outWords = (n + 31) / 32;
+      std::vector<uint32_t> out(static_cast<size_t>(k) * outWords, 0xdeadbeef);
+      ctx.Coverage(bits, words, masks, k, Get(g, "pop.coverBounds").as<double>(), rows, n, out.data());
+      const std::string key = "pop.cover." + std::to_string(k) + "." + std::to_string(n);
+      const Array& want = Get(g, key);
+      Check(out.size() * 4 == want.bytes.size() && SameBytes(out.data(), want.bytes.data(), want.bytes.size()),
+            name, threads, key);
+    }
+  }
   {
     const Array& neg = Get(g, "sep.neg");
     const Array& pos = Get(g, "sep.pos");
