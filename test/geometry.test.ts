@@ -214,6 +214,24 @@ test("span rank: exact dimension of span(X − c) for known sets, and the report
     ),
     dim - 1,
   );
+  // Integer combinations of 7 integer vectors in 40-D (exact in float32), more points than the
+  // rank and in an order that makes later vectors nearly dependent on the basis: the rank is 7.
+  const bigDim = 40;
+  const base = Array.from({ length: 7 }, () =>
+    Array.from({ length: bigDim }, () => Math.floor(rng.uniform() * 9) - 4),
+  );
+  const combos = Array.from({ length: 60 }, (_, i) =>
+    Array.from({ length: bigDim }, (_, k) =>
+      base.reduce((sum, b, j) => sum + b[k] * ((((i + 1) * (j + 3)) % 7) - 3), 0),
+    ),
+  );
+  const cf = Float32Array.from([...base, ...combos].flat());
+  const cRows = Array.from({ length: 67 }, (_, i) => 66 - i);
+  assert.equal(spanRank(cf, bigDim, cRows, 66), 7);
+  // Nearly parallel but independent vectors (angle about 1e-3): the re-orthogonalized residual
+  // keeps both.
+  const near = Float32Array.from([0, 0, 0, 1, 1, 1, 1, 1, 1.0009765625]);
+  assert.equal(spanRank(near, 3, [0, 1, 2], 0), 2);
   const r = analyzeDataset(normalizeRadius(makeMoons(300, 0.1, 2)), { kernel, lambda: 1 });
   for (const side of [r.problems[0].negative, r.problems[0].positive]) {
     assert.equal(side.spanRanks.length, side.m);

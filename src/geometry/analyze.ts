@@ -252,12 +252,16 @@ export function distribution(values: ArrayLike<number>, bins = 20): Distribution
 function projections(ds: Dataset, g: Float64Array, draws: number): Float64Array {
   const { size, dim, features } = ds;
   const out = new Float64Array(size * draws);
+  // Zero coordinates are skipped: the sum starts at +0 and adding g·0 = ±0 changes no bit.
+  const nz = new Int32Array(dim);
   for (let i = 0; i < size; i++) {
-    const x = features.subarray(i * dim, (i + 1) * dim);
+    const x = i * dim;
+    let count = 0;
+    for (let k = 0; k < dim; k++) if (features[x + k] !== 0) nz[count++] = k;
     for (let t = 0; t < draws; t++) {
       let s = 0;
       const gt = t * dim;
-      for (let k = 0; k < dim; k++) s += g[gt + k] * x[k];
+      for (let j = 0; j < count; j++) s += g[gt + nz[j]] * features[x + nz[j]];
       out[i * draws + t] = s;
     }
   }
