@@ -4,6 +4,7 @@
 //   MNIST, all 10 classes (70 000 points, ten one-vs-rest problems)  < 600 s (--mnist10)
 // Wall-clock seconds of each stage and CPU seconds of the process. Usage:
 //   node dist/bench/analyze.bench.js [--case mnist-1v9|moons-1e6|mnist-10] [--backend native|wasm]
+//     [--progress]
 
 import "../src/backends/native/distances.js";
 import { loadTrainingData } from "../src/cli/dataOptions.js";
@@ -11,6 +12,7 @@ import { makeMoons } from "../src/data/generators.js";
 import { normalizeRadius } from "../src/data/preprocess.js";
 import type { Dataset } from "../src/data/dataset.js";
 import { analyzeDataset, getDistanceKernel } from "../src/geometry/index.js";
+import type { ProgressEvent } from "../src/progress.js";
 import { getKernels, type BackendChoice } from "../src/ops/index.js";
 import "../src/backends/native/index.js";
 import { currentCommit } from "./util.js";
@@ -53,6 +55,7 @@ function arg(name: string): string | undefined {
 async function main(): Promise<void> {
   const only = arg("--case");
   const backend = (arg("--backend") ?? "auto") as BackendChoice;
+  const showProgress = process.argv.includes("--progress");
   const cases = CASES.filter((c) => (only === undefined ? c.name !== "mnist-10" : c.name === only));
   console.log(
     `analyze benchmark, commit ${currentCommit()}, distance kernel ${getDistanceKernel(backend).name}`,
@@ -61,8 +64,19 @@ async function main(): Promise<void> {
     const ds = await c.load();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
+    // With --progress: each new phase on stderr, with the wall and CPU seconds since the start.
+    let phase = "";
+    const onProgress = (e: ProgressEvent) => {
+      const name = `${e.phase}${e.detail !== undefined ? ` (${e.detail})` : ""}`;
+      if (!showProgress || name === phase) return;
+      phase = name;
+      const c = process.cpuUsage(cpu0);
+      const at = `${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s CPU`;
+      process.stderr.write(`  [${at}] ${name}\n`);
+    };
     const r = analyzeDataset(ds, {
       kernel: getDistanceKernel(backend),
+      onProgress,
       lambda: 1,
       check: false,
       ...(c.fit ? { fit: { kernels: getKernels(backend), n: 1000 } } : {}),

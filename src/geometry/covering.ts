@@ -232,7 +232,9 @@ export function greedyCovering(
         coveredCount++;
       }
     }
-    if (uncovered.length > 4 * (m - coveredCount) + 64) {
+    // Drop the covered points from the targets once they are a tenth of the list: the filter costs
+    // one pass over the list, each later kernel call a distance per listed point and center.
+    if (10 * (uncovered.length - (m - coveredCount)) > uncovered.length) {
       uncovered = uncovered.filter((p) => covered[p] === 0);
     }
     o.onProgress?.({ phase: "covering", done: coveredCount, total: m, unit: "points" });
