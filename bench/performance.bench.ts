@@ -7,8 +7,8 @@
 //   node dist/bench/performance.bench.js [--only NAME] [--skip-long] [--simd TABLE]
 //     [--backend wasm|native] [--tables] [--repeat K]
 // --simd forces a native kernel table (MEMONET_SIMD); --tables runs every case on each native
-// table this CPU supports and on wasm, side by side; --repeat alternates memonet and the
-// reference K times (medians reported).
+// table this CPU supports and on wasm, side by side (one reference run per round serves them
+// all); --repeat alternates memonet and the reference K times (medians reported).
 // Writes bench/results/performance.json (with the machine and the commit).
 
 import { spawnSync } from "node:child_process";
@@ -78,6 +78,8 @@ async function runCase(name: string): Promise<void> {
   const { Rng } = await import("../src/random/rng.js");
   const { getKernels } = await import("../src/ops/index.js");
   await import("../src/backends/native/index.js");
+  // Helper threads for the WebAssembly kernels (as the CLI has).
+  await import("../src/backends/wasm/node/threads.js");
   const backendArg = process.argv.indexOf("--backend");
   const kernels = getKernels(backendArg >= 0 ? (process.argv[backendArg + 1] as "wasm") : "auto");
   // In place: one copy of the 220 MB of features, as a memory-conscious user would do.
@@ -265,38 +267,40 @@ async function main(): Promise<void> {
   const skipLong = process.argv.includes("--skip-long");
   const self = fileURLToPath(import.meta.url);
   const rows: string[][] = [];
-  const results = [];
+  const results: Record<string, unknown>[] = [];
   for (const c of CASES) {
     if (only !== undefined && c.name !== only) continue;
     if (skipLong && c.long) continue;
-    for (const config of configs) {
-      console.error(`running ${c.name} ${config.label} ...`);
-      // memonet and (where set up) the reference, alternating, `repeat` times.
-      const runs: Record<string, number | string>[] = [];
-      const refRuns: { seconds: number; rssMB: number }[] = [];
-      let failed = "";
-      for (let k = 0; k < repeat && failed === ""; k++) {
+    // Every configuration and then (where set up) the reference, `repeat` times: one reference
+    // run per round serves all the configurations of that round.
+    const runs = configs.map(() => [] as Record<string, number | string>[]);
+    const failed = configs.map(() => "");
+    const refRuns: { seconds: number; rssMB: number }[] = [];
+    for (let k = 0; k < repeat; k++) {
+      configs.forEach((config, i) => {
+        if (failed[i] !== "") return;
+        console.error(`running ${c.name} ${config.label} ...`);
         const r = spawnSync(process.execPath, [self, "--case", c.name, ...config.args], {
           encoding: "utf8",
           maxBuffer: 1 << 24,
           env: { ...process.env, ...config.env },
         });
-        if (r.status !== 0) {
-          failed = r.stderr;
-          break;
-        }
-        runs.push(JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}"));
-        const ref = runReference(self, c.name);
-        if (ref !== undefined) refRuns.push(ref);
-      }
-      if (failed !== "") {
+        if (r.status !== 0) failed[i] = r.stderr || `exit ${r.status}`;
+        else runs[i].push(JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}"));
+      });
+      if (failed.every((f) => f !== "")) break;
+      const ref = runReference(self, c.name);
+      if (ref !== undefined) refRuns.push(ref);
+    }
+    configs.forEach((config, i) => {
+      if (failed[i] !== "") {
         rows.push([c.description, config.label, "failed", "", "", "", "", ""]);
-        console.error(failed);
-        continue;
+        console.error(failed[i]);
+        return;
       }
-      const seconds = median(runs.map((o) => Number(o.seconds)));
-      const rssMB = Math.max(...runs.map((o) => Number(o.rssMB)));
-      const out: Record<string, number | string> = { ...runs[0], seconds, rssMB };
+      const seconds = median(runs[i].map((o) => Number(o.seconds)));
+      const rssMB = Math.max(...runs[i].map((o) => Number(o.rssMB)));
+      const out: Record<string, number | string> = { ...runs[i][0], seconds, rssMB };
       const referenceSeconds =
         refRuns.length > 0 ? median(refRuns.map((o) => o.seconds)) : c.referenceSeconds;
       const measured = refRuns.length > 0;
@@ -319,7 +323,7 @@ async function main(): Promise<void> {
         ...c,
         ...out,
         config: config.label,
-        runs,
+        runs: runs[i],
         referenceRuns: refRuns,
         referenceSeconds,
         speedup,
@@ -336,7 +340,7 @@ async function main(): Promise<void> {
         out.width !== undefined ? String(out.width) : "",
         met,
       ]);
-    }
+    });
   }
   console.log(
     `memonet performance benchmark: ${cpus().length} cores, ${cpus()[0]?.model ?? "?"}, commit ${currentCommit()}`,

@@ -43,6 +43,14 @@ export {
   type Kernels,
   type Workspace,
 } from "./ops/index.js";
+// The WebAssembly backend's helper threads: a page's worker sets a factory of Web Workers that
+// run serveKernels (Node.js sets its own, over node:worker_threads).
+export {
+  setWasmWorkerFactory,
+  serveKernels,
+  type KernelWorker,
+  type WorkerFactory,
+} from "./backends/wasm/index.js";
 
 // Dirksen–Finke–Genzel: the estimator, fitting, prediction, inspection and the model format.
 export { InterpolatingNetwork, type EstimatorOptions } from "./dfg/estimator.js";

@@ -3,8 +3,29 @@
 // is a MemonetError: the CLI prints its message as one line, `memonet: error: …`, and exits 1.
 // Any other error is a bug. Browser-safe (no Node.js imports).
 
-/** Base class of every user-facing memonet error; its message names the file, row or option. */
+/** C0 controls but the tab, DEL, and the line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\u2028\u2029]/g;
+
+/**
+ * `message` on one line: line breaks and other control characters (which messages quoting a
+ * file's contents may carry) written as escapes, \n or \u0000.
+ */
+export function oneLine(message: string): string {
+  return message.replace(CONTROL, (c) =>
+    c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * Base class of every user-facing memonet error; its message names the file, row or option,
+ * and is always one line (see oneLine).
+ */
 export class MemonetError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(oneLine(message), options);
+  }
+
   override get name(): string {
     return this.constructor.name;
   }

@@ -2,6 +2,7 @@
 // The groups below, with those of browser.ts, are the sections of README.md's "Library API".
 
 import "./backends/native/distances.js"; // registers the native distance kernel where built
+import "./backends/wasm/node/threads.js"; // helper threads for the WebAssembly backend
 
 export * from "./browser.js";
 

@@ -218,3 +218,95 @@ export function alignLabels(
   });
   return Int32Array.from(ds.labels, (k) => map[k]);
 }
+
+/** Exactly `value` (a format name, say); `text` defaults to the value as JSON. */
+export function constant<T extends string | number>(value: T, text?: string): Constraint<T> {
+  return {
+    test: (v: unknown): v is T => v === value,
+    text: text ?? JSON.stringify(value),
+  };
+}
+
+/**
+ * Reads the fields of an untrusted parsed JSON document (model files, network files): each
+ * method returns the value if it is what is asked for, else throws `makeError("<source>: <path>:
+ * expected <constraint>, found <value>")`, so every message names the file and the field.
+ */
+export class DocumentReader {
+  constructor(
+    readonly source: string,
+    private readonly makeError: (message: string) => MemonetError,
+  ) {}
+
+  /** Throws the document's error for the field at `path`. */
+  fail(path: string, message: string): never {
+    throw this.makeError(`${this.source}: ${path}: ${message}`);
+  }
+
+  /** `value` if it meets `constraint`, else "<path>: expected <constraint>, found <value>". */
+  check<T>(value: unknown, path: string, constraint: Constraint<T>): T {
+    if (!constraint.test(value)) this.fail(path, expected(constraint, value));
+    return value;
+  }
+
+  /**
+   * `value` if it meets `constraint`, else "<path>: <label> must be <constraint>, got <value>"
+   * (for the parts of a compact entry, e.g. the row of a weight).
+   */
+  part<T>(value: unknown, path: string, label: string, constraint: Constraint<T>): T {
+    if (!constraint.test(value)) {
+      this.fail(path, `${label} must be ${constraint.text}, got ${describeValue(value)}`);
+    }
+    return value;
+  }
+
+  /** A JSON object (not null, not an array). */
+  object(value: unknown, path: string): Record<string, unknown> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      this.fail(path, `expected an object, found ${describeValue(value)}`);
+    }
+    return value as Record<string, unknown>;
+  }
+
+  /** A finite number. */
+  number(value: unknown, path: string): number {
+    return this.check(value, path, FINITE);
+  }
+
+  /** A safe integer >= min. */
+  integer(value: unknown, path: string, min: number): number {
+    return this.check(this.number(value, path), path, integerAtLeast(min));
+  }
+
+  boolean(value: unknown, path: string): boolean {
+    return this.check(value, path, BOOLEAN);
+  }
+
+  string(value: unknown, path: string): string {
+    return this.check(value, path, STRING);
+  }
+
+  /** One of the given strings. */
+  oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T {
+    return this.check(this.string(value, path), path, strOptions(options));
+  }
+
+  /** An array (of exactly `length` entries when given). */
+  array(value: unknown, path: string, length?: number): unknown[] {
+    if (!Array.isArray(value)) this.fail(path, `expected an array, found ${describeValue(value)}`);
+    if (length !== undefined && value.length !== length) {
+      this.fail(path, `expected ${length} entries, found ${value.length}`);
+    }
+    return value;
+  }
+}
+
+const FINITE = interval("real", -Infinity, Infinity);
+const BOOLEAN: Constraint<boolean> = {
+  test: (v: unknown): v is boolean => typeof v === "boolean",
+  text: "true or false",
+};
+const STRING: Constraint<string> = {
+  test: (v: unknown): v is string => typeof v === "string",
+  text: "a string",
+};

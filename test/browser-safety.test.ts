@@ -8,8 +8,11 @@ import { fileURLToPath } from "node:url";
 
 const src = fileURLToPath(new URL("../../src/", import.meta.url));
 const BROWSER_SAFE = ["dfg", "random", "ops", "backends", "data", "util", "vys", "geometry"];
-/** Node-only parts of the browser-safe folders (the native addon's TypeScript side). */
-const NODE_PARTS = [join("backends", "native")];
+/**
+ * Node-only parts of the browser-safe folders: the native addon's TypeScript side and the
+ * WebAssembly backend's Node.js worker threads (a page supplies Web Workers instead).
+ */
+const NODE_PARTS = [join("backends", "native"), join("backends", "wasm", "node")];
 const NODE_ONLY =
   /from\s+"(node:[^"]+|fs|path|os|zlib|worker_threads|child_process|crypto)(\/[^"]*)?"|\bprocess\.|\bBuffer\b|\brequire\(/;
 

@@ -180,3 +180,33 @@ test("data errors name the file and row; corrupt model files are rejected", () =
     /version: this memonet reads version 1, the file has 2/,
   );
 });
+
+test("fit with hundreds of one-point classes: widths summarized, not listed", () => {
+  const dir = tempDir();
+  const csv = join(dir, "points.csv");
+  const rows = Array.from(
+    { length: 300 },
+    (_, i) => `${Math.sin(i * 7.1)},${Math.cos(i * 3.3)},c${i}`,
+  );
+  writeFileSync(csv, `x,y,label\n${rows.join("\n")}\n`);
+  const r = run(
+    "fit",
+    "--data",
+    "csv",
+    "--path",
+    csv,
+    "--label-column",
+    "label",
+    "--n",
+    "200",
+    "--no-progress",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /300 classes/);
+  assert.match(
+    r.stdout,
+    /second-layer width .*\(per class: min \d+, median \d+, max \d+ over 300 classes\)/,
+  );
+  assert.ok(r.stdout.split("\n").length < 30, r.stdout);
+  assert.ok(r.stdout.length < 3000, `${r.stdout.length} characters`);
+});

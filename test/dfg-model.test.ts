@@ -8,7 +8,10 @@ import { normalizeRadius, subset } from "../src/data/preprocess.js";
 import { InterpolatingNetwork } from "../src/dfg/estimator.js";
 import { modelStats, type InterpolationModel } from "../src/dfg/model.js";
 import { getKernels } from "../src/ops/index.js";
-import { modelFromJson, modelToJson } from "../src/dfg/modelFile.js";
+import { ModelFileError, modelFromJson, modelToJson } from "../src/dfg/modelFile.js";
+import { computeActivations } from "../src/dfg/firstLayer.js";
+import { maskedScores } from "../src/dfg/maskedScores.js";
+import { decideByMargin, marginDecider } from "../src/dfg/predict.js";
 import { fitNet } from "./helpers.js";
 
 const moons = normalizeRadius(makeMoons(600, 0.05, 3));
@@ -108,6 +111,68 @@ test("model file: round trip predicts identically; corrupt files give clear erro
   assert.ok(doc.subnetworks.length === 3);
 });
 
+test("model file: info, preprocessing, finite weights and unique class names are checked", async () => {
+  const net = await fitNet(multi, { n: 150, lambda: 0.5, seed: 2 });
+  const text = modelToJson({ ...net.model, preprocessing: { scale: 0.5 } });
+  const shape = JSON.parse(text);
+  const bad = (mutate: (d: typeof shape) => void, pattern: RegExp) => {
+    const d = JSON.parse(text);
+    mutate(d);
+    assert.throws(
+      () => modelFromJson(JSON.stringify(d), "m.json"),
+      (e: Error) => e instanceof ModelFileError && pattern.test(e.message),
+      pattern.source,
+    );
+  };
+  // info missing or mistyped (`memonet info` used to crash with a TypeError)
+  bad((d) => delete d.info, /^m\.json: info: expected an object, found nothing \(missing\)$/);
+  bad((d) => (d.info = [1]), /^m\.json: info: expected an object, found an array$/);
+  bad((d) => (d.info.radius = "x"), /^m\.json: info\.radius: expected a finite number, found "x"$/);
+  bad(
+    (d) => (d.info.trainingAccuracy = 2),
+    /info\.trainingAccuracy: expected a finite number in \[0, 1\]/,
+  );
+  bad((d) => (d.info.uncovered = [0]), /info\.uncovered: expected 3 entries, found 1/);
+  bad((d) => (d.info.interpolates = "yes"), /info\.interpolates: expected true or false/);
+  // preprocessing.scale <= 0 (gave silently wrong predictions)
+  for (const scale of [0, -1, "1"]) {
+    bad(
+      (d) => (d.preprocessing.scale = scale),
+      /^m\.json: preprocessing\.scale: expected a finite number/,
+    );
+  }
+  bad(
+    (d) => (d.preprocessing.pixelMax = 0),
+    /preprocessing\.pixelMax: expected a finite number > 0/,
+  );
+  // a NaN or infinite weight, written as its float32 bytes
+  for (const [value, shown] of [
+    [NaN, "NaN"],
+    [Infinity, "Infinity"],
+  ] as const) {
+    bad(
+      (d) => {
+        const bytes = Buffer.from(d.firstLayer.weights.base64, "base64");
+        bytes.writeFloatLE(value, 4 * 7);
+        d.firstLayer.weights.base64 = bytes.toString("base64");
+      },
+      new RegExp(`firstLayer\\.weights: entry 7 is ${shown}, expected a finite number`),
+    );
+  }
+  // duplicate class names (labels would be matched to the wrong class)
+  bad((d) => (d.classNames[2] = d.classNames[0]), /^m\.json: classNames\[2\]: "0" appears twice$/);
+  // extra keys are not carried into the model (a deeply nested one reached `info --json`)
+  const deep = JSON.parse(text);
+  let nest: Record<string, unknown> = {};
+  deep.params.extra = nest;
+  for (let i = 0; i < 2000; i++) nest = nest.x = {};
+  deep.info.extra = { y: 1 };
+  const loaded = modelFromJson(JSON.stringify(deep), "m.json");
+  assert.equal("extra" in loaded.params, false);
+  assert.equal("extra" in loaded.info, false);
+  assert.deepEqual(loaded.preprocessing, { scale: 0.5 });
+});
+
 test("bad input: options and data are rejected with messages naming the problem", async () => {
   assert.throws(
     () => new InterpolatingNetwork({ n: 0 }),
@@ -183,5 +248,52 @@ test("the wasm and reference backends build bit-identical models and predictions
     assert.equal(b.model.info.backend, "wasm");
     assert.equal(strip(a.model), strip(b.model));
     assert.deepEqual(await a.predict(ds), await b.predict(ds));
+  }
+});
+
+test("many one-point classes: the batched margin rule decides as decideByMargin, row by row", async () => {
+  // 400 points, each its own class (issue 11: 3 000 such classes took 38 s outside the fit).
+  const size = 400;
+  const features = new Float32Array(size * 2);
+  for (let i = 0; i < features.length; i++) features[i] = Math.sin(i * 12.9898) * 0.5;
+  const names = Array.from({ length: size }, (_, k) => `c${k}`);
+  const ds = makeDataset(
+    "one-point",
+    features,
+    2,
+    Int32Array.from(names, (_, k) => k),
+    names,
+  );
+  for (const activation of ["threshold", "relu"] as const) {
+    const net = await fitNet(ds, { n: 300, lambda: 0.5, seed: 1, activation });
+    const model = net.model;
+    const kernels = getKernels("reference");
+    const workspace = kernels.workspace();
+    try {
+      const acts = computeActivations(
+        features,
+        size,
+        model.firstLayer,
+        activation,
+        kernels,
+        workspace,
+      );
+      const scores = maskedScores(acts, kernels);
+      const masks = model.subnetworks.map((s) => s.masks);
+      const decide = marginDecider(model, masks);
+      for (let row = 0; row < size; row++) {
+        assert.equal(decide(scores, row), decideByMargin(model, masks, scores, row), `row ${row}`);
+      }
+      // predict (batched rule) and the fit's training accuracy (batched too) agree.
+      const predicted = await net.predict(ds);
+      const right = predicted.filter((k, i) => k === ds.labels[i]).length;
+      assert.equal(right / size, model.info.trainingAccuracy);
+      assert.ok(
+        model.subnetworks.some((s) => s.width === 0),
+        "some classes have no neuron",
+      );
+    } finally {
+      workspace.dispose();
+    }
   }
 });

@@ -1,14 +1,34 @@
-// The wasm backend against the reference, bit for bit, on random inputs of many shapes.
+// The wasm backend against the reference, bit for bit, on random inputs of many shapes, on one
+// thread and with helper threads.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
+import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+
 import { availableBackends, getKernels } from "../src/ops/index.js";
 import { referenceKernels } from "../src/ops/index.js";
-import type { BitMatrix, DenseLayerT, Kernels, Workspace } from "../src/backends/types.js";
-import { wordsPerRowFor } from "../src/backends/types.js";
+import { kernelsOn } from "../src/ops/kernels.js";
+import type {
+  BitMatrix,
+  DenseLayerT,
+  Kernels,
+  ValueMatrix,
+  Workspace,
+} from "../src/backends/types.js";
+import { coverWordsFor, wordsPerRowFor } from "../src/backends/types.js";
+import { createWasmKernels, type WasmKernels } from "../src/backends/wasm/index.js";
+// Node's worker factory, so that instances with threads > 1 get helper threads.
+import "../src/backends/wasm/node/threads.js";
 import { Rng } from "../src/random/rng.js";
 import { kernelLayout } from "../src/dfg/firstLayer.js";
+import { fitModel } from "../src/dfg/fit.js";
+import type { InterpolationModel } from "../src/dfg/model.js";
+import { modelToJson } from "../src/dfg/modelFile.js";
+import { makeMoons, makeRandomLabels } from "../src/data/generators.js";
+import { normalizeRadius } from "../src/data/preprocess.js";
+import { sparsify } from "./helpers.js";
 
 /** Seeded uniform numbers in [0, 1) from the project's Rng, so failures reproduce. */
 function rng(seed: number): () => number {
@@ -68,7 +88,10 @@ function inWorkspace<T extends Uint32Array | Int32Array | Float32Array>(
 
 test("backends: auto picks wasm here, reference always exists, unknown names throw", () => {
   assert.deepEqual(availableBackends(), ["reference", "wasm"]);
-  assert.equal(getKernels().name, "wasm");
+  // Node's worker factory is loaded: MEMONET_THREADS or as many threads as cores (in the name).
+  const env = Number(process.env.MEMONET_THREADS);
+  const threads = Number.isInteger(env) && env >= 1 ? Math.min(64, env) : availableParallelism();
+  assert.equal(getKernels().name, threads > 1 ? `wasm (${threads} threads)` : "wasm");
   assert.equal(getKernels("reference"), referenceKernels);
   assert.equal(getKernels("wasm"), wasm);
   assert.throws(() => getKernels("gpu" as "auto"), /kernel backend "gpu" is not available here/);
@@ -325,4 +348,298 @@ test("workspace: zero-filled, reusable, several live at once, views survive memo
   c.dispose();
   b.dispose();
   assert.throws(() => b.u32(1), /wasm backend: workspace.u32\(\) after dispose\(\)/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helper threads: every kernel on 1, 2 and 3 threads, cut into many chunks (and, for arrays
+// outside the workspace, into many gathered pieces), against the reference bit for bit.
+
+/** Instances with 1, 2 and 3 threads whose calls are cut into up to 9 chunks of tiny work. */
+async function threadedKernels(): Promise<
+  { threads: number; instance: WasmKernels; k: Kernels }[]
+> {
+  const out = [];
+  for (const threads of [1, 2, 3]) {
+    const instance = createWasmKernels({ threads, chunkWork: 16, maxChunks: 9, pieceBytes: 3000 });
+    assert.equal(await instance.whenReady(), threads - 1);
+    out.push({ threads, instance, k: kernelsOn("wasm", instance) });
+  }
+  return out;
+}
+
+/** Random ReLU values (a fraction `zero` of them 0, the rest positive, some tiny). */
+function randomValues(random: () => number, rows: number, width: number, zero: number) {
+  const data = new Float32Array(rows * width);
+  for (let i = 0; i < data.length; i++) {
+    const u = random();
+    data[i] = u < zero ? 0 : u < zero + 0.02 ? 1e-40 : random() * 3;
+  }
+  return data;
+}
+
+test("threads: the scoring kernels equal the reference on 1, 2 and 3 threads", async () => {
+  const instances = await threadedKernels();
+  const random = rng(11);
+  try {
+    for (const bits of [40, 600, 1000]) {
+      const words = wordsPerRowFor(bits);
+      const n = 500;
+      const plain = randomBits(random, n, bits, 0.4, new Uint32Array(n * words));
+      const values: ValueMatrix = {
+        rows: n,
+        width: bits,
+        data: randomValues(random, n, bits, 0.5),
+      };
+      const maskCount = 7;
+      const masks = new Uint32Array(maskCount * words);
+      for (let q = 0; q < maskCount; q++) {
+        randomMask(random, words, [0.02, 0.2, 0.5][q % 3], masks.subarray(q * words));
+      }
+      const count = 900;
+      const rows = randomRows(random, n, count, new Int32Array(count));
+      const thresholds = Float64Array.from({ length: maskCount }, () => random() * bits * 0.2);
+      // The reference's answers for several stop values and bounds.
+      const stops = [-1, 0, 3, bits * 0.05, bits * 0.1, 2 ** 31 - 1];
+      const want = {
+        mins: stops.map((s) => {
+          const o = new Int32Array(maskCount);
+          referenceKernels.maskedMinMany(plain, masks, maskCount, rows, count, s, o);
+          return Array.from(o);
+        }),
+        reluMins: [...stops, Infinity, NaN].map((s) => {
+          const o = new Float64Array(maskCount);
+          referenceKernels.reluMinMany(values, masks, maskCount, rows, count, s, o);
+          return Array.from(o);
+        }),
+        below: [0, bits * 0.05, bits * 0.1, Infinity].map((b) => {
+          const o = new Int32Array(count);
+          const m = masks.subarray(words, 2 * words);
+          return [referenceKernels.maskedBelow(plain, m, rows, count, b, o), Array.from(o)];
+        }),
+        reluBelow: [0, 1, 10, Infinity].map((b) => {
+          const o = new Int32Array(count);
+          const m = masks.subarray(words, 2 * words);
+          return [referenceKernels.reluBelow(values, m, rows, count, b, o), Array.from(o)];
+        }),
+        any: (() => {
+          const o = new Uint8Array(count);
+          referenceKernels.maskedAnyBelow(plain, masks, thresholds, maskCount, rows, count, o);
+          return Array.from(o);
+        })(),
+        cover: (() => {
+          const bounds = Float64Array.from(thresholds);
+          bounds[1] = 0;
+          bounds[2] = NaN;
+          const o = new Uint32Array(maskCount * coverWordsFor(count));
+          referenceKernels.coverage(plain, masks, maskCount, bounds, rows, count, o);
+          return { bounds, out: Array.from(o) };
+        })(),
+        reluAny: (() => {
+          const o = new Uint8Array(count);
+          const t = thresholds.map((v) => v / 10);
+          referenceKernels.reluAnyBelow(values, masks, t, maskCount, rows, count, o);
+          return Array.from(o);
+        })(),
+      };
+      for (const { threads, k } of instances) {
+        const ws = k.workspace();
+        try {
+          for (const own of [true, false]) {
+            const where = `bits ${bits} threads ${threads} ${own ? "workspace" : "plain"}`;
+            const b: BitMatrix = own ? { ...plain, data: inWorkspace(ws, plain.data) } : plain;
+            const v: ValueMatrix = own ? { ...values, data: inWorkspace(ws, values.data) } : values;
+            const m = own ? inWorkspace(ws, masks) : masks;
+            const r = own ? inWorkspace(ws, rows) : rows;
+            stops.forEach((s, i) => {
+              const o = new Int32Array(maskCount);
+              k.maskedMinMany(b, m, maskCount, r, count, s, o);
+              assert.deepEqual(Array.from(o), want.mins[i], `${where} maskedMinMany stopAt ${s}`);
+              assert.equal(k.maskedMin(b, m, r, count, s), want.mins[i][0], `${where} maskedMin`);
+            });
+            [...stops, Infinity, NaN].forEach((s, i) => {
+              const o = new Float64Array(maskCount);
+              k.reluMinMany(v, m, maskCount, r, count, s, o);
+              assert.deepEqual(Array.from(o), want.reluMins[i], `${where} reluMinMany stopAt ${s}`);
+            });
+            [0, bits * 0.05, bits * 0.1, Infinity].forEach((bound, i) => {
+              const o = new Int32Array(count);
+              const got = k.maskedBelow(b, m.subarray(words, 2 * words), r, count, bound, o);
+              assert.deepEqual(
+                [got, Array.from(o)],
+                want.below[i],
+                `${where} maskedBelow ${bound}`,
+              );
+            });
+            [0, 1, 10, Infinity].forEach((bound, i) => {
+              const o = new Int32Array(count);
+              const got = k.reluBelow(v, m.subarray(words, 2 * words), r, count, bound, o);
+              assert.deepEqual(
+                [got, Array.from(o)],
+                want.reluBelow[i],
+                `${where} reluBelow ${bound}`,
+              );
+            });
+            const o = new Uint8Array(count);
+            k.maskedAnyBelow(b, m, thresholds, maskCount, r, count, o);
+            assert.deepEqual(Array.from(o), want.any, `${where} maskedAnyBelow`);
+            const cover = new Uint32Array(maskCount * coverWordsFor(count)).fill(0xffffffff);
+            k.coverage(b, m, maskCount, want.cover.bounds, r, count, cover);
+            assert.deepEqual(Array.from(cover), want.cover.out, `${where} coverage`);
+            k.reluAnyBelow(
+              v,
+              m,
+              thresholds.map((t) => t / 10),
+              maskCount,
+              r,
+              count,
+              o,
+            );
+            assert.deepEqual(Array.from(o), want.reluAny, `${where} reluAnyBelow`);
+          }
+        } finally {
+          ws.dispose();
+        }
+      }
+    }
+    for (const { threads, instance } of instances) {
+      if (threads > 1)
+        assert.ok(instance.helperChunks > 0, `${threads} threads: helpers ran chunks`);
+    }
+  } finally {
+    for (const { instance } of instances) instance.close();
+  }
+});
+
+test("threads: a minimum stops at the first row <= stopAt even when a later chunk is lower", async () => {
+  // Row counts 9, 9, ..., 5 (row 300), ..., 1 (row 700): with stopAt 6 the reference returns 5,
+  // the running minimum where it stops, although a later chunk holds a 1.
+  const instances = await threadedKernels();
+  try {
+    const n = 900;
+    const bits = 64;
+    const m: BitMatrix = { rows: n, bits, wordsPerRow: 16, data: new Uint32Array(n * 16) };
+    const counts = Array.from({ length: n }, (_, r) => (r === 300 ? 5 : r === 700 ? 1 : 9));
+    counts.forEach((c, r) => (m.data[r * 16] = 2 ** c - 1));
+    const mask = new Uint32Array(16).fill(0xffffffff);
+    const rows = Int32Array.from({ length: n }, (_, r) => r);
+    const values: ValueMatrix = { rows: n, width: bits, data: new Float32Array(n * bits) };
+    counts.forEach((c, r) => values.data.fill(1, r * bits, r * bits + c));
+    assert.equal(referenceKernels.maskedMin(m, mask, rows, n, 6), 5);
+    for (const { threads, k } of instances) {
+      assert.equal(k.maskedMin(m, mask, rows, n, 6), 5, `${threads} threads`);
+      assert.equal(k.maskedMin(m, mask, rows, n, 0), 1, `${threads} threads`);
+      const o = new Float64Array(1);
+      k.reluMinMany(values, mask, 1, rows, n, 6, o);
+      assert.equal(o[0], 5, `${threads} threads relu`);
+    }
+  } finally {
+    for (const { instance } of instances) instance.close();
+  }
+});
+
+test("threads: the first layer (row groups) equals the reference on 1, 2 and 3 threads", async () => {
+  const instances = await threadedKernels();
+  const random = rng(12);
+  try {
+    for (const [dim, width, rows] of [
+      [784, 300, 70],
+      [3, 65, 2100],
+      [40, 1000, 300],
+      [100, 33, 9],
+    ] as const) {
+      for (const nonZero of [0.15, 1]) {
+        const layer = randomLayer(random, dim, width);
+        const x = randomInputs(random, rows, dim, nonZero);
+        const words = wordsPerRowFor(width);
+        const offset = 1;
+        const total = rows + offset;
+        const bitsWant: BitMatrix = {
+          rows: total,
+          bits: width,
+          wordsPerRow: words,
+          data: new Uint32Array(total * words).fill(0xffffffff),
+        };
+        referenceKernels.thresholdLayer(x, rows, layer, bitsWant, offset);
+        const reluWant = new Float32Array(total * width).fill(-1);
+        referenceKernels.reluLayer(x, rows, layer, reluWant, offset);
+        for (const { threads, k } of instances) {
+          const ws = k.workspace();
+          try {
+            for (const own of [true, false]) {
+              const where = `${dim}x${width} rows ${rows} nonZero ${nonZero} threads ${threads} ${own}`;
+              const data = new Uint32Array(total * words).fill(0xffffffff);
+              const bitsOut: BitMatrix = { ...bitsWant, data: own ? inWorkspace(ws, data) : data };
+              const relu = new Float32Array(total * width).fill(-1);
+              const reluOut = own ? inWorkspace(ws, relu) : relu;
+              const xs = own ? inWorkspace(ws, x) : x;
+              k.thresholdLayer(xs, rows, layer, bitsOut, offset);
+              k.reluLayer(xs, rows, layer, reluOut, offset);
+              assert.deepEqual(Array.from(bitsOut.data), Array.from(bitsWant.data), where);
+              assert.deepEqual(bitPatterns(reluOut), bitPatterns(reluWant), where);
+            }
+          } finally {
+            ws.dispose();
+          }
+        }
+      }
+    }
+    // A non-finite weight: rows are no longer grouped (0 · ∞ would be NaN), results still exact.
+    const layer = randomLayer(random, 30, 70);
+    layer.weights[5] = Infinity;
+    layer.weights[100] = -Infinity;
+    const x = randomInputs(random, 50, 30, 0.3);
+    const want = new Float32Array(50 * 70);
+    referenceKernels.reluLayer(x, 50, layer, want, 0);
+    for (const { threads, k } of instances) {
+      const got = new Float32Array(50 * 70);
+      k.reluLayer(x, 50, layer, got, 0);
+      assert.deepEqual(bitPatterns(got), bitPatterns(want), `non-finite, ${threads} threads`);
+    }
+  } finally {
+    for (const { instance } of instances) instance.close();
+  }
+});
+
+test("threads: whole models are identical to the reference's on 1, 2 and 3 threads", async () => {
+  const instances = await threadedKernels();
+  const strip = (m: InterpolationModel) =>
+    modelToJson({
+      ...m,
+      info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" },
+    });
+  try {
+    const sparse = normalizeRadius(sparsify(makeRandomLabels(1500, 50, 3, 21), 0.7, 22));
+    const moons = normalizeRadius(makeMoons(800, 0.1, 3));
+    for (const [ds, params] of [
+      [sparse, { n: 700, lambda: 0.5, seed: 1 }],
+      [sparse, { n: 400, lambda: 0.2, seed: 2, activation: "relu" as const }],
+      [moons, { algorithm: 1 as const, n: 0, lambda: 1, seed: 3 }],
+      [moons, { n: 300, lambda: 1, seed: 4, activation: "relu" as const }],
+    ] as const) {
+      const want = strip(fitModel(ds, params, { kernels: referenceKernels }));
+      for (const { threads, k } of instances) {
+        assert.equal(strip(fitModel(ds, params, { kernels: k })), want, `${ds.name} ${threads}`);
+      }
+    }
+  } finally {
+    for (const { instance } of instances) instance.close();
+  }
+});
+
+test("threads: the Node.js worker factory starts helpers, as many as MEMONET_THREADS", () => {
+  const dist = new URL("../src/", import.meta.url).href;
+  const script = `
+    await import("${dist}backends/wasm/node/threads.js");
+    const { createWasmKernels } = await import("${dist}backends/wasm/index.js");
+    const k = createWasmKernels();
+    console.log(k.name, k.threads, await k.whenReady());
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    env: { ...process.env, MEMONET_THREADS: "3" },
+    timeout: 60_000,
+  });
+  // The process exits by itself although its helper threads never return.
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), "wasm (3 threads) 3 2");
 });

@@ -218,17 +218,17 @@ test("network file: corrupt files are rejected naming the field", () => {
     [
       "row",
       (d) => ((d.layers as { weights: unknown[][] }[])[0].weights[0][0] = 1e6),
-      /layers\[0\]\.weights\[0\]: row 1000000 outside/,
+      /layers\[0\]\.weights\[0\]: row must be an integer in 0\.\.0, got 1000000/,
     ],
     [
       "column",
       (d) => ((d.layers as { weights: unknown[][] }[])[0].weights[0][1] = -1),
-      /layers\[0\]\.weights\[0\]: column -1 outside/,
+      /layers\[0\]\.weights\[0\]: column must be an integer in 0\.\.1, got -1/,
     ],
     [
       "mantissa",
       (d) => ((d.layers as { weights: unknown[][] }[])[0].weights[0][2] = "12abc"),
-      /layers\[0\]\.weights\[0\]: mantissa "12abc" is not/,
+      /layers\[0\]\.weights\[0\]: mantissa must be a decimal or 0x-hex integer string .*, got "12abc"/,
     ],
     [
       "exponent",

@@ -268,11 +268,25 @@ describe("playground in Chromium", { skip: SKIP_BROWSER }, () => {
     assert.equal(await page.evaluate("crossOriginIsolated"), false);
     const node = nodeMoonsModel(300, 0.1, 2, { algorithm: 2, n: 60, lambda: 0.5, seed: 7 });
     assert.equal(await stat(page, "second-widths"), modelStats(node).secondLayerWidths.join(", "));
+    // Without shared memory for workers the WebAssembly kernels run on the fit worker alone.
+    assert.equal(await stat(page, "backend"), "wasm");
     await done(page, errors);
     const isolatedPage = await open(MOONS);
     await waitForFits(isolatedPage.page, 1);
     assert.equal(await isolatedPage.page.evaluate("crossOriginIsolated"), true);
-    assert.match(await stat(isolatedPage.page, "backend"), /cross-origin isolated/);
+    // Cross-origin isolated: helper Web Workers, one per further core.
+    const cores = Number(await isolatedPage.page.evaluate("navigator.hardwareConcurrency"));
+    const threads = Math.min(64, cores);
+    assert.equal(
+      await stat(isolatedPage.page, "backend"),
+      threads > 1
+        ? `wasm (${threads} threads) (cross-origin isolated)`
+        : "wasm (cross-origin isolated)",
+    );
+    if (threads > 1) {
+      const helpers = isolatedPage.page.workers().filter((w) => /kernelHelper/.test(w.url()));
+      assert.equal(helpers.length, threads - 1, "the fit worker started its helper workers");
+    }
     await done(isolatedPage.page, isolatedPage.errors);
   });
 

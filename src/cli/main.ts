@@ -2,6 +2,8 @@
 
 import { Command } from "commander";
 import "../backends/native/index.js";
+// Helper threads (node:worker_threads) for the WebAssembly backend, used when native is not built.
+import "../backends/wasm/node/threads.js";
 import { OptionError } from "../errors.js";
 import { InterpolatingNetwork } from "../dfg/estimator.js";
 import {

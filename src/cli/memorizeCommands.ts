@@ -12,7 +12,8 @@ import {
 } from "../vys/networkData.js";
 import { networkMetrics } from "../vys/network.js";
 import { type MemorizationProblem, problemFromDataset } from "../vys/problem.js";
-import type { Float64Check, VerificationResult } from "../vys/verify.js";
+import type { Float64Check, VerificationResult, VerifyLimits } from "../vys/verify.js";
+import { ResourceLimitError } from "../errors.js";
 import { saveNetworkFile } from "../node/networkStore.js";
 import { loadNetworkFor } from "./fileKinds.js";
 import { progressReporter, type ProgressReporter } from "./progress.js";
@@ -45,7 +46,14 @@ interface MemorizeCommandOptions extends DataOptions {
 interface VerifyCommandOptions extends DataOptions {
   json?: boolean;
   progress: boolean;
+  timeLimit: number;
+  memoryLimit: number;
 }
+
+/** verify's default time limit (seconds): all 70 000 MNIST images take about a minute. */
+const VERIFY_SECONDS = 600;
+/** verify's default memory limit for the exact values (MiB). */
+const VERIFY_MEBIBYTES = 2048;
 
 const positiveNumber = numberAbove(0);
 
@@ -103,6 +111,18 @@ export function registerMemorizeCommands(program: Command): void {
       .description("evaluate a network file exactly on a data set and check every label")
       .argument("<net.json>"),
   )
+    .option(
+      "--time-limit <seconds>",
+      "stop the exact evaluation with an error after this many seconds",
+      positiveNumber,
+      VERIFY_SECONDS,
+    )
+    .option(
+      "--memory-limit <MiB>",
+      "refuse a network whose exact values could need more memory than this",
+      positiveNumber,
+      VERIFY_MEBIBYTES,
+    )
     .option("--json", "print JSON")
     .option("--no-progress", "no progress bar")
     .action(verifyCommand);
@@ -112,12 +132,18 @@ function runVerification(
   doc: NetworkDocument,
   problem: MemorizationProblem,
   progress: ProgressReporter,
+  limits?: VerifyLimits,
 ): { exact: VerificationResult; float64: Float64Check } {
   try {
-    return verifyDocument(doc, problem, (e) => {
-      progress.onProgress(e);
-      if (e.done === e.total) progress.phase("float64 check");
-    });
+    return verifyDocument(
+      doc,
+      problem,
+      (e) => {
+        progress.onProgress(e);
+        if (e.done === e.total) progress.phase("float64 check");
+      },
+      limits,
+    );
   } finally {
     progress.stop();
   }
@@ -366,7 +392,18 @@ async function verifyCommand(file: string, o: VerifyCommandOptions): Promise<voi
   const ds = await loadEvaluationData(o, doc.preprocessing);
   const problem = problemForNetwork(doc, ds);
   const progress = progressReporter({ enabled: o.progress });
-  const v = runVerification(doc, problem, progress);
+  let v: ReturnType<typeof runVerification>;
+  try {
+    v = runVerification(doc, problem, progress, {
+      seconds: o.timeLimit,
+      maxMemoryBytes: o.memoryLimit * 2 ** 20,
+    });
+  } catch (e) {
+    if (!(e instanceof ResourceLimitError)) throw e;
+    throw new ResourceLimitError(
+      `${file}: ${e.message}; limits: --time-limit ${o.timeLimit} s, --memory-limit ${o.memoryLimit} MiB`,
+    );
+  }
   const m = networkMetrics(doc.network);
   if (o.json) {
     console.log(

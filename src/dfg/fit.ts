@@ -14,7 +14,7 @@ import {
 import { maskedScores } from "./maskedScores.js";
 import type { FitParams, InterpolationModel, OutputMode } from "./model.js";
 import { OptionError, resolveParams } from "./params.js";
-import { decideByMargin } from "./predict.js";
+import { marginDecider } from "./predict.js";
 import { pruneFirstLayer, selectColumns } from "./pruneFirst.js";
 import type { SelectionResult } from "./secondLayer.js";
 import { selectByStrategy } from "./selection.js";
@@ -251,9 +251,11 @@ export function fitModel(
     // covered points are right; an uncovered point fires nowhere and gets the fallback rule.
     let wrong = 0;
     const masks = partial.subnetworks.map((s) => s.masks);
+    const decide =
+      mode === "binary" ? undefined : marginDecider(partial, masks, (n) => workspace.u32(n));
     for (const r of results) {
       for (const row of r.uncovered) {
-        const predicted = mode === "binary" ? 1 : decideByMargin(partial, masks, finalScores, row);
+        const predicted = decide === undefined ? 1 : decide(finalScores, row);
         if (predicted !== ds.labels[row]) wrong++;
       }
     }

@@ -2,19 +2,11 @@
 // little-endian bytes with an explicit dtype and shape; see "Model file format" in README.md.
 
 import { ModelFileError } from "../errors.js";
-import {
-  type Constraint,
-  expected,
-  integerAtLeast,
-  interval,
-  numberAbove,
-  numberAtLeast,
-  strOptions,
-} from "../validation.js";
+import { DocumentReader, constant, interval, numberAbove, numberAtLeast } from "../validation.js";
 import { decodeBase64, encodeBase64 } from "../util/base64.js";
 import type { Activation, FirstLayer } from "./firstLayer.js";
 import type { FitInfo, FitParams, InterpolationModel, OutputMode } from "./model.js";
-import { resolveParams } from "./params.js";
+import { DEFAULT_PARAMS, resolveParams } from "./params.js";
 import { wordsPerRowFor } from "../backends/types.js";
 import type { SecondLayer } from "./secondLayer.js";
 import { DATA_KINDS, type DataSpec, type DataSplit } from "../data/spec.js";
@@ -84,60 +76,10 @@ export function modelToJson(model: InterpolationModel, options: ModelWriteOption
   return JSON.stringify(doc);
 }
 
-/** Reads fields of an untrusted parsed JSON document, naming the path of the bad field. */
-class Reader {
-  constructor(private readonly source: string) {}
-
-  fail(path: string, message: string): never {
-    throw new ModelFileError(`${this.source}: ${path}: ${message}`);
-  }
-
-  object(value: unknown, path: string): Record<string, unknown> {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      this.fail(path, `expected an object, found ${describe(value)}`);
-    }
-    return value as Record<string, unknown>;
-  }
-
-  /** `value` if it meets `constraint`, else "expected <constraint>, found <value>". */
-  check<T>(value: unknown, path: string, constraint: Constraint<T>): T {
-    if (!constraint.test(value)) this.fail(path, expected(constraint, value));
-    return value;
-  }
-
-  number(value: unknown, path: string): number {
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      this.fail(path, `expected a finite number, found ${describe(value)}`);
-    }
-    return value;
-  }
-
-  integer(value: unknown, path: string, min: number): number {
-    const n = this.number(value, path);
-    return this.check(n, path, integerAtLeast(min));
-  }
-
-  boolean(value: unknown, path: string): boolean {
-    if (typeof value !== "boolean")
-      this.fail(path, `expected true or false, found ${describe(value)}`);
-    return value;
-  }
-
-  string(value: unknown, path: string): string {
-    if (typeof value !== "string") this.fail(path, `expected a string, found ${describe(value)}`);
-    return value;
-  }
-
-  oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T {
-    return this.check(this.string(value, path), path, strOptions(options));
-  }
-
-  array(value: unknown, path: string, length?: number): unknown[] {
-    if (!Array.isArray(value)) this.fail(path, `expected an array, found ${describe(value)}`);
-    if (length !== undefined && value.length !== length) {
-      this.fail(path, `expected ${length} entries, found ${value.length}`);
-    }
-    return value;
+/** The document reader of src/validation.ts, plus the typed arrays of model files. */
+class Reader extends DocumentReader {
+  constructor(source: string) {
+    super(source, (m) => new ModelFileError(m));
   }
 
   typed<T extends Float32Array | Uint32Array>(
@@ -179,13 +121,6 @@ class Reader {
   }
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing (missing)";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeof value;
-}
-
 /** Parses and validates model-file text; `source` names the file in error messages. */
 export function modelFromJson(text: string, source: string): InterpolationModel {
   let parsed: unknown;
@@ -199,7 +134,7 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
   const r: Reader = new Reader(source);
   const doc = r.object(parsed, "(top level)");
   if (doc.format !== MODEL_FORMAT) {
-    r.fail("format", `expected ${JSON.stringify(MODEL_FORMAT)}, found ${describe(doc.format)}`);
+    r.check(doc.format, "format", constant(MODEL_FORMAT));
   }
   const version = r.integer(doc.version, "version", 0);
   if (version !== MODEL_VERSION) {
@@ -263,7 +198,7 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
     });
   let params: FitParams;
   try {
-    params = resolveParams(r.object(doc.params, "params") as Partial<FitParams>);
+    params = resolveParams(knownParams(r.object(doc.params, "params")));
   } catch (e) {
     r.fail("params", (e as Error).message);
   }
@@ -296,6 +231,16 @@ export function modelFromJson(text: string, source: string): InterpolationModel 
 }
 
 const POSITIVE = numberAbove(0);
+
+/** The keys of FitParams a model file may hold (others are dropped, not carried along). */
+const PARAM_KEYS = [...Object.keys(DEFAULT_PARAMS), "pruneFirst"] as const;
+
+/** Only the hyperparameters of `o` (a file's extra keys would reach `info --json` as they are). */
+function knownParams(o: Record<string, unknown>): Partial<FitParams> {
+  const out: Record<string, unknown> = {};
+  for (const key of PARAM_KEYS) if (o[key] !== undefined) out[key] = o[key];
+  return out as Partial<FitParams>;
+}
 
 /** The `training` block: a data spec (only its known keys are kept, each checked). */
 function readTraining(r: Reader, value: unknown): DataSpec {

@@ -55,6 +55,49 @@ export function decideByMargin(
 }
 
 /**
+ * decideByMargin for many rows: every subnetwork's neurons in one mask array, so that a row costs
+ * one kernel call over all neurons instead of one per class (3 000 classes: 3 000 × fewer calls).
+ * Same decisions: the first neuron with the largest margin, in class order, names the class.
+ * `alloc` gives the mask array (a workspace's, for kernels that need their own memory).
+ */
+export function marginDecider(
+  model: InterpolationModel,
+  masks: readonly Uint32Array[],
+  alloc: (length: number) => Uint32Array = (n) => new Uint32Array(n),
+): (scores: MaskedScores, row: number) => number {
+  let total = 0;
+  for (const layer of model.subnetworks) total += layer.width;
+  const all = alloc(total * model.wordsPerRow);
+  const thresholds = new Float64Array(total);
+  const owner = new Int32Array(total);
+  let at = 0;
+  model.subnetworks.forEach((layer, k) => {
+    all.set(masks[k].subarray(0, layer.width * model.wordsPerRow), at * model.wordsPerRow);
+    thresholds.set(layer.thresholds.subarray(0, layer.width), at);
+    owner.fill(layer.classIndex, at, at + layer.width);
+    at += layer.width;
+  });
+  const values = new Float64Array(total);
+  const row1 = new Int32Array(1);
+  return (scores, row) => {
+    if (total === 0) return model.subnetworks[0]?.classIndex ?? 0;
+    row1[0] = row;
+    scores.minMany(all, total, row1, 1, -Infinity, values);
+    let best = -Infinity;
+    let bestClass = model.subnetworks[0].classIndex;
+    for (let j = 0; j < total; j++) {
+      const m = thresholds[j];
+      const margin = (m - values[j]) / m;
+      if (margin > best) {
+        best = margin;
+        bestClass = owner[j];
+      }
+    }
+    return bestClass;
+  };
+}
+
+/**
  * Predicted class indices for `rows` points (row-major features of dimension model.firstLayer.dim).
  * Binary: class 0 (X⁻) if any neuron fires, else class 1. One-vs-rest: the class whose subnetwork
  * fires when exactly one does; otherwise decideByMargin.
@@ -74,10 +117,12 @@ export function predictRows(
       return copy;
     });
     const dim = model.firstLayer.dim;
+    const decide =
+      model.mode === "binary" ? undefined : marginDecider(model, masks, (n) => workspace.u32(n));
     for (let start = 0; start < rows; start += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, rows - start);
       const chunk = features.subarray(start * dim, (start + count) * dim);
-      const decided = predictChunk(model, masks, chunk, count, kernels, workspace);
+      const decided = predictChunk(model, masks, chunk, count, kernels, workspace, decide);
       out.set(decided, start);
     }
   } finally {
@@ -93,6 +138,7 @@ function predictChunk(
   count: number,
   kernels: Kernels,
   parent: Workspace,
+  decide: ((scores: MaskedScores, row: number) => number) | undefined,
 ): Int32Array {
   const acts = computeActivations(
     chunk,
@@ -122,7 +168,7 @@ function predictChunk(
     if (model.mode === "binary") {
       decided[r] = firedCount[r] > 0 ? 0 : 1;
     } else {
-      decided[r] = firedCount[r] === 1 ? firedClass[r] : decideByMargin(model, masks, scores, r);
+      decided[r] = firedCount[r] === 1 || decide === undefined ? firedClass[r] : decide(scores, r);
     }
   }
   return decided;

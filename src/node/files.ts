@@ -3,11 +3,21 @@
 
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+} from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { createGunzip, gunzip } from "node:zlib";
-import { DataError, FileError, type MemonetError } from "../errors.js";
+import { DataError, FileError, MemonetError } from "../errors.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -78,10 +88,46 @@ export async function readBytes(
   path: string,
   options: { kind?: string; makeError?: FileErrorFactory } = {},
 ): Promise<Uint8Array> {
+  const makeError = options.makeError ?? asFileError;
   try {
-    return plain(await readFile(path));
+    const info = await stat(path);
+    if (info.isFile()) return plain(await readFile(path));
+    if (info.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+    if (!info.isFIFO() && !info.isCharacterDevice()) {
+      throw makeError(`${path}: not a regular file, a pipe or a terminal`, undefined);
+    }
+    return await readStream(path, makeError);
   } catch (err) {
-    throw (options.makeError ?? asFileError)(readFailure(path, err, options.kind), errorCode(err));
+    if (err instanceof MemonetError) throw err;
+    throw makeError(readFailure(path, err, options.kind), errorCode(err));
+  }
+}
+
+/** Bytes read from a pipe or a device (/dev/stdin …) at most; more is an error, not a hang. */
+export const STREAM_LIMIT = 1 << 30;
+
+/** Reads a pipe or character device to its end, refusing more than STREAM_LIMIT bytes. */
+async function readStream(path: string, makeError: FileErrorFactory): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(1 << 20);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > STREAM_LIMIT) {
+        throw makeError(
+          `${path}: more than ${STREAM_LIMIT} bytes from a pipe or device; give a regular file`,
+          undefined,
+        );
+      }
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return plain(Buffer.concat(chunks, total));
+  } finally {
+    await handle.close().catch(() => {});
   }
 }
 
@@ -130,19 +176,19 @@ export async function writeFileAtomic(
   contents: FileContents,
   makeError: FileErrorFactory = asFileError,
 ): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const target = await writeTarget(path, makeError);
+  if (target.direct) return writeDirect(path, contents, makeError);
+  const real = target.path;
+  const tmp = join(dirname(real), `.${basename(real)}.${randomBytes(6).toString("hex")}.tmp`);
   let handle: FileHandle | undefined;
   trackTemp(tmp);
   try {
     handle = await open(tmp, "wx", 0o666);
-    const parts =
-      typeof contents === "string" || contents instanceof Uint8Array ? [contents] : contents;
-    for (const part of parts)
-      await handle.write(typeof part === "string" ? Buffer.from(part, "utf8") : part);
+    await writeParts(handle, contents);
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await rename(tmp, path);
+    await rename(tmp, real);
   } catch (err) {
     await handle?.close().catch(() => {});
     await rm(tmp, { force: true }).catch(() => {});
@@ -150,7 +196,53 @@ export async function writeFileAtomic(
   } finally {
     untrackTemp(tmp);
   }
-  await syncDirectory(dirname(path));
+  await syncDirectory(dirname(real));
+}
+
+async function writeParts(handle: FileHandle, contents: FileContents): Promise<void> {
+  const parts =
+    typeof contents === "string" || contents instanceof Uint8Array ? [contents] : contents;
+  for (const part of parts) {
+    await handle.write(typeof part === "string" ? Buffer.from(part, "utf8") : part);
+  }
+}
+
+/**
+ * Where an atomic write of `path` goes: the file a symbolic link points to (the link stays a
+ * link), or `direct` for a pipe or character device (/dev/stdout), which a rename would replace.
+ */
+async function writeTarget(
+  path: string,
+  makeError: FileErrorFactory,
+): Promise<{ path: string; direct: boolean }> {
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch {
+    return { path, direct: false }; // not there yet (or unreachable: the write says why)
+  }
+  const info = await stat(real);
+  if (info.isFile()) return { path: real, direct: false };
+  if (info.isFIFO() || info.isCharacterDevice()) return { path: real, direct: true };
+  if (info.isDirectory()) throw makeError(writeFailure(path, { code: "EISDIR" }), "EISDIR");
+  throw makeError(`cannot write ${path}: not a regular file, a pipe or a terminal`, undefined);
+}
+
+/** Writes to a pipe or device as it is (no temporary file, no rename, no fsync). */
+async function writeDirect(
+  path: string,
+  contents: FileContents,
+  makeError: FileErrorFactory,
+): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, "w");
+    await writeParts(handle, contents);
+  } catch (err) {
+    throw makeError(writeFailure(path, err), errorCode(err));
+  } finally {
+    await handle?.close().catch(() => {});
+  }
 }
 
 /** fsyncs a directory so that a rename in it is durable (ignored where directories cannot be). */
@@ -174,8 +266,40 @@ export async function makeDirectory(
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw makeError(writeFailure(dir, err), errorCode(err));
+    const cause = await mkdirFailure(dir, err);
+    throw makeError(writeFailure(cause.path, cause.err), errorCode(cause.err));
   }
+}
+
+/**
+ * Why a recursive mkdir of `dir` failed, as the first directory on the path that could not be
+ * made and its own error (a recursive mkdir reports ENOENT on a read-only file system).
+ */
+async function mkdirFailure(dir: string, err: unknown): Promise<{ path: string; err: unknown }> {
+  const missing: string[] = [];
+  let cur = dir;
+  for (;;) {
+    try {
+      const info = await stat(cur);
+      if (!info.isDirectory()) return { path: cur, err: { code: "EEXIST" } };
+      break;
+    } catch (e) {
+      if (errorCode(e) !== "ENOENT") return { path: cur, err: e };
+    }
+    const parent = dirname(cur);
+    if (parent === cur) return { path: dir, err };
+    missing.push(cur);
+    cur = parent;
+  }
+  const first = missing.pop();
+  if (first === undefined) return { path: dir, err };
+  try {
+    await mkdir(first);
+    await rmdir(first).catch(() => {});
+  } catch (e) {
+    return { path: first, err: e };
+  }
+  return { path: dir, err };
 }
 
 /** True if `path` exists and is a directory. */

@@ -9,6 +9,13 @@
 // neuron (one weight 1, no bias) share its storage slot and cost nothing; weights ±1 become
 // additions. Powers of two are absorbed into the exponents, so e.g. σ(2z) is a copy. Finally
 // ExactRunner reuses a neuron's value when its inputs equal those of the previous point.
+//
+// Resources are bounded (ExactBudget): compiling refuses, before shifting anything, a weight or
+// bias whose pre-shifted numerator would exceed maxValueBits bits, and a program whose values
+// could need more than maxMemoryBytes (static bound per neuron: the largest term's bits plus
+// log₂ of the number of terms, capped at maxValueBits); evaluating refuses a neuron whose value
+// exceeds 2^maxValueBits and stops at a deadline. Each is a ResourceLimitError naming the layer
+// and neuron, so a hostile network file ends with one line instead of exhausting memory or time.
 
 import {
   type Dyadic,
@@ -19,9 +26,30 @@ import {
   fromNumber,
   mul,
   scaledToNumber,
+  bitLength,
 } from "./dyadic.js";
+import { ResourceLimitError } from "../errors.js";
 import type { ReluNetwork } from "./network.js";
 import type { OnProgress } from "../progress.js";
+
+/** Resource limits of exact evaluation (each optional; defaults in DEFAULT_EXACT_BUDGET). */
+export interface ExactBudget {
+  /** Largest bit length of a neuron's numerator (value / 2^exponent) and of a pre-shifted weight. */
+  readonly maxValueBits?: number;
+  /** Largest memory the program's numerators may need, by the static bound (bytes). */
+  readonly maxMemoryBytes?: number;
+  /** Stop (ResourceLimitError) when performance.now() passes this time (ms); default never. */
+  readonly deadline?: number;
+}
+
+/**
+ * Default budget: 2^18 bits per value (32 KiB; memonet's own networks need a few thousand — MNIST
+ * N = 70 000 at most ~2 600 bits of weights, values a few bits more) and 2 GiB of numerators.
+ */
+export const DEFAULT_EXACT_BUDGET = {
+  maxValueBits: 1 << 18,
+  maxMemoryBytes: 2 ** 31,
+} as const;
 
 const OP_PLUS = 1;
 const OP_MINUS = 2;
@@ -52,6 +80,14 @@ export interface ExactProgram {
   /** Slot of every neuron of every layer (layer l's outputs), and its static exponent. */
   readonly layerSlots: readonly Int32Array[];
   readonly exponents: readonly (readonly number[])[];
+  /** Largest bit length a numerator may reach (ExactRunner refuses more). */
+  readonly maxValueBits: number;
+  /** The static bound on the bits of every value and pre-shifted weight, summed. */
+  readonly valueBits: number;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 /**
@@ -76,11 +112,31 @@ export function inputExponentsOf(points: ArrayLike<number>, dim: number): number
   return out;
 }
 
-/** Compiles `net` for inputs whose coordinate k is a multiple of 2^inputExponents[k]. */
-export function compileExact(net: ReluNetwork, inputExponents: readonly number[]): ExactProgram {
+/** Bits of an input numerator at most: a float64 mantissa (53) shifted by up to 2098 places. */
+const INPUT_BITS = 53 + 2098;
+
+/**
+ * Compiles `net` for inputs whose coordinate k is a multiple of 2^inputExponents[k];
+ * ResourceLimitError (naming the layer and neuron) when it would exceed `budget`.
+ */
+export function compileExact(
+  net: ReluNetwork,
+  inputExponents: readonly number[],
+  budget: ExactBudget = {},
+): ExactProgram {
   if (inputExponents.length !== net.inputDim) {
     throw new Error(`compileExact: ${inputExponents.length} exponents for ${net.inputDim} inputs`);
   }
+  const maxBits = budget.maxValueBits ?? DEFAULT_EXACT_BUDGET.maxValueBits;
+  const maxBytes = budget.maxMemoryBytes ?? DEFAULT_EXACT_BUDGET.maxMemoryBytes;
+  const tooBig = (l: number, i: number, what: string, bits: number): never => {
+    throw new ResourceLimitError(
+      `exact evaluation: layer ${l}, neuron ${i}: ${what} would need ${bits} bits, more than ` +
+        `the ${maxBits} allowed (a network memonet builds needs a few thousand)`,
+    );
+  };
+  let memoryBits = 0;
+  let prevBits = new Array<number>(net.inputDim).fill(INPUT_BITS);
   let prevExp = [...inputExponents];
   let prevSlot = Int32Array.from({ length: net.inputDim }, (_, k) => k + 1);
   let slots = net.inputDim + 1;
@@ -97,6 +153,7 @@ export function compileExact(net: ReluNetwork, inputExponents: readonly number[]
   net.layers.forEach((layer, l) => {
     const relu = l < last;
     const exps = new Array<number>(layer.outputs);
+    const bitsOf = new Array<number>(layer.outputs).fill(0);
     const slotOf = new Int32Array(layer.outputs);
     for (let i = 0; i < layer.outputs; i++) {
       const a = layer.rowStart[i];
@@ -112,6 +169,23 @@ export function compileExact(net: ReluNetwork, inputExponents: readonly number[]
         slotOf[i] = 0; // always 0
         continue;
       }
+      // Bit lengths first (numbers only): nothing is shifted beyond the budget.
+      let bound = 0;
+      let count = bi.m === 0n ? 0 : 1;
+      if (bi.m !== 0n) {
+        bound = bitLength(bi.m) + (bi.e - e);
+        if (bound > maxBits) tooBig(l, i, "the bias", bound);
+      }
+      for (let k = a; k < b; k++) {
+        const src = prevExp[layer.cols[k]];
+        if (src === Infinity) continue;
+        const w = layer.values[k];
+        const multBits = bitLength(w.m) + (src + w.e - e);
+        if (multBits > maxBits) tooBig(l, i, `the weight from input ${layer.cols[k]}`, multBits);
+        bound = Math.max(bound, multBits + prevBits[layer.cols[k]]);
+        count++;
+      }
+      bitsOf[i] = Math.min(maxBits, bound + Math.ceil(Math.log2(count + 1)));
       const terms: [number, bigint][] = [];
       for (let k = a; k < b; k++) {
         const src = prevExp[layer.cols[k]];
@@ -123,7 +197,16 @@ export function compileExact(net: ReluNetwork, inputExponents: readonly number[]
       // A copy is exact when the source is >= 0 (a hidden neuron) or there is no ReLU.
       if (terms.length === 1 && terms[0][1] === 1n && biasNum === 0n && (l > 0 || !relu)) {
         slotOf[i] = terms[0][0];
+        bitsOf[i] = prevBits[layer.cols[a]];
         continue;
+      }
+      memoryBits += bitsOf[i] + bitLength(biasNum);
+      for (const [, mult] of terms) memoryBits += bitLength(mult);
+      if (memoryBits > maxBytes * 8) {
+        throw new ResourceLimitError(
+          `exact evaluation: layer ${l}, neuron ${i}: the network's values could need more than ` +
+            `${formatBytes(maxBytes)} of memory (the budget)`,
+        );
       }
       slotOf[i] = slots;
       sumSlot.push(slots++);
@@ -139,9 +222,12 @@ export function compileExact(net: ReluNetwork, inputExponents: readonly number[]
     layerSlots.push(slotOf);
     exponents.push(exps);
     prevExp = exps;
+    prevBits = bitsOf;
     prevSlot = slotOf;
   });
   return {
+    maxValueBits: maxBits,
+    valueBits: memoryBits,
     inputDim: net.inputDim,
     outputDim: net.outputDim,
     inputExponents: [...inputExponents],
@@ -196,8 +282,16 @@ function numerators(program: ExactProgram, x: ArrayLike<number>, offset: number)
 export class ExactRunner {
   private readonly values: bigint[];
   private readonly lastIn: (bigint | undefined)[];
+  private readonly limit: bigint;
+  private readonly deadline: number;
 
-  constructor(readonly program: ExactProgram) {
+  /** `deadline` (performance.now() ms): evaluation stops with ResourceLimitError after it. */
+  constructor(
+    readonly program: ExactProgram,
+    options: { readonly deadline?: number } = {},
+  ) {
+    this.limit = 1n << BigInt(program.maxValueBits);
+    this.deadline = options.deadline ?? Infinity;
     this.values = new Array<bigint>(program.slots).fill(0n);
     this.lastIn = new Array<bigint | undefined>(program.termSlot.length).fill(undefined);
     // Neurons without terms are constants: set once (run() always finds their inputs unchanged).
@@ -230,7 +324,11 @@ export class ExactRunner {
     for (let k = 0; k < input.length; k++) vals[k + 1] = input[k];
     const { sumSlot, sumRelu, termStart, termSlot, termOp, termMult, bias } = this.program;
     const count = sumSlot.length;
+    const limit = this.limit;
+    const negLimit = -limit;
+    const timed = this.deadline !== Infinity;
     for (let s = 0; s < count; s++) {
+      if (timed && (s & 1023) === 0 && performance.now() > this.deadline) this.overTime();
       const t0 = termStart[s];
       const t1 = termStart[s + 1];
       let same = true;
@@ -251,8 +349,22 @@ export class ExactRunner {
         else if (op === OP_MINUS) acc -= h;
         else acc += termMult[t] * h;
       }
+      if (acc > limit || acc < negLimit) this.overBits(s);
       vals[sumSlot[s]] = sumRelu[s] === 1 && acc < 0n ? 0n : acc;
     }
+  }
+
+  private overTime(): never {
+    throw new ResourceLimitError("exact evaluation: stopped at the time limit");
+  }
+
+  private overBits(s: number): never {
+    const slot = this.program.sumSlot[s];
+    const where = this.program.layerSlots.findIndex((slots) => slots.includes(slot));
+    throw new ResourceLimitError(
+      `exact evaluation: a value of layer ${where} exceeds 2^${this.program.maxValueBits} ` +
+        `(the budget; a network memonet builds needs a few thousand bits)`,
+    );
   }
 }
 

@@ -14,6 +14,8 @@ export {
 export { type Coefficient, Lin, NetworkBuilder } from "./builder.js";
 export { compose, parallel, sumNetwork } from "./algebra.js";
 export {
+  DEFAULT_EXACT_BUDGET,
+  type ExactBudget,
   type ExactProgram,
   ExactRunner,
   compileExact,
@@ -103,6 +105,7 @@ export {
   type Float64Check,
   type VerificationFailure,
   type VerificationResult,
+  type VerifyLimits,
   type VerifyOptions,
   checkFloat64,
   verifyNetwork,
@@ -116,6 +119,7 @@ export {
   type StoredPreprocessing,
   networkFromJson,
   networkToJson,
+  numberBitsLimit,
   storedOutput,
 } from "./networkFile.js";
 export {

@@ -14,6 +14,7 @@ import {
   checkFloat64,
   type Float64Check,
   type VerificationResult,
+  type VerifyLimits,
   verifyNetwork,
 } from "./verify.js";
 
@@ -54,12 +55,19 @@ export interface DocumentVerification {
   readonly float64: Float64Check;
 }
 
-/** Verifies `doc` on `problem` exactly (with progress, see VerifyOptions) and in float64. */
+/**
+ * Verifies `doc` on `problem` exactly (with progress and resource limits, see VerifyOptions) and
+ * in float64; ResourceLimitError beyond the limits.
+ */
 export function verifyDocument(
   doc: NetworkDocument,
   problem: MemorizationProblem,
   onProgress?: OnProgress,
+  limits?: VerifyLimits,
 ): DocumentVerification {
-  const exact = verifyNetwork(doc.network, problem, onProgress ? { onProgress } : {});
+  const exact = verifyNetwork(doc.network, problem, {
+    ...(onProgress ? { onProgress } : {}),
+    ...(limits ? { limits } : {}),
+  });
   return { exact, float64: checkFloat64(doc.network, problem) };
 }

@@ -1,10 +1,21 @@
 // The network file (JSON, versioned): exact weights as [mantissa, exponent] pairs, value =
 // mantissa · 2^exponent with the mantissa a signed hex ("0x1f", "-0x1f") or decimal ("-31")
 // integer string. Documented in README.md ("Network file format"). Loading validates
-// every field and names the one at fault.
+// every field and names the one at fault, with the constraints of src/validation.ts, and bounds
+// sizes and numbers before anything is allocated or computed (see numberBitsLimit).
 
 import { NetworkFileError } from "../errors.js";
-import { type Dyadic, ZERO, dyadic, hexMantissa, parseMantissa } from "./dyadic.js";
+import {
+  type Constraint,
+  DocumentReader,
+  constant,
+  describeValue,
+  integerAtLeast,
+  interval,
+  numberAbove,
+  strOptions,
+} from "../validation.js";
+import { type Dyadic, ZERO, bitLength, dyadic, hexMantissa, parseMantissa } from "./dyadic.js";
 import type { MemorizationReport, OutputSpec } from "./memorize.js";
 import { type LayerSpan, type ReluNetwork, type SparseLayer, sparseLayer } from "./network.js";
 
@@ -106,56 +117,38 @@ export function networkToJson(doc: NetworkDocument, options: NetworkWriteOptions
 
 /** Parses and validates a network file's text; NetworkFileError names `source` and the field. */
 export function networkFromJson(text: string, source = "network file"): NetworkDocument {
-  const fail = (field: string, what: string): never => {
-    throw new NetworkFileError(`${source}: ${field}: ${what}`);
-  };
-  let doc: unknown;
+  let parsed: unknown;
   try {
-    doc = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new NetworkFileError(`${source}: not valid JSON (${(e as Error).message}); truncated?`);
   }
-  if (!isObject(doc)) return fail("top level", "expected a JSON object");
-  if (doc.format !== NETWORK_FORMAT) {
-    return fail("format", `expected "${NETWORK_FORMAT}", got ${JSON.stringify(doc.format)}`);
-  }
+  const r = new DocumentReader(source, (m) => new NetworkFileError(m));
+  const doc = r.object(parsed, "top level");
+  r.check(doc.format, "format", constant(NETWORK_FORMAT));
   if (doc.version !== NETWORK_VERSION) {
-    return fail(
+    r.fail(
       "version",
-      `this memonet reads version ${NETWORK_VERSION}, the file has ${JSON.stringify(doc.version)}`,
+      `this memonet reads version ${NETWORK_VERSION}, the file has ${describeValue(doc.version)}`,
     );
   }
-  const inputDim = positiveInteger(doc.inputDim, "inputDim", fail);
-  const outputDim = positiveInteger(doc.outputDim, "outputDim", fail);
-  if (!Array.isArray(doc.layers) || doc.layers.length === 0) {
-    return fail("layers", "expected a non-empty array");
-  }
+  const inputDim = r.check(doc.inputDim, "inputDim", LAYER_SIZE);
+  const outputDim = r.check(doc.outputDim, "outputDim", LAYER_SIZE);
+  const rawLayers = r.check(doc.layers, "layers", NON_EMPTY_ARRAY);
+  const limits = numberLimits(rawLayers.length);
   const layers: SparseLayer[] = [];
   let inputs = inputDim;
-  doc.layers.forEach((raw: unknown, l: number) => {
-    layers.push(readLayer(raw, `layers[${l}]`, inputs, fail));
+  rawLayers.forEach((raw, l) => {
+    layers.push(readLayer(r, raw, `layers[${l}]`, inputs, limits));
     inputs = layers[l].outputs;
   });
   if (inputs !== outputDim) {
-    fail("outputDim", `is ${outputDim} but the last layer has ${inputs} outputs`);
+    r.fail("outputDim", `is ${outputDim} but the last layer has ${inputs} outputs`);
   }
-  const spans = readSpans(doc.spans, layers.length, fail);
-  const output = readOutput(doc.output, fail);
-  let preprocessing: StoredPreprocessing | undefined;
-  if (doc.preprocessing !== undefined) {
-    const p = doc.preprocessing;
-    if (!isObject(p)) return fail("preprocessing", "expected an object");
-    if (typeof p.scale !== "number" || !Number.isFinite(p.scale) || p.scale <= 0) {
-      fail("preprocessing.scale", "expected a finite number > 0");
-    }
-    if (p.pixelMax !== undefined && !(typeof p.pixelMax === "number" && p.pixelMax > 0)) {
-      fail("preprocessing.pixelMax", "expected a number > 0");
-    }
-    preprocessing =
-      p.pixelMax === undefined
-        ? { scale: p.scale as number }
-        : { pixelMax: p.pixelMax as number, scale: p.scale as number };
-  }
+  const spans = readSpans(r, doc.spans, layers.length);
+  const output = readOutput(r, doc.output);
+  const preprocessing =
+    doc.preprocessing === undefined ? undefined : readPreprocessing(r, doc.preprocessing);
   const network: ReluNetwork = { inputDim, outputDim, layers, spans };
   return {
     network,
@@ -165,128 +158,216 @@ export function networkFromJson(text: string, source = "network file"): NetworkD
   };
 }
 
-type Fail = (field: string, what: string) => never;
+/*
+ * Limits on the numbers of a network file, checked before anything is computed with them.
+ *
+ * Every number memonet's constructions write is one of: (a) stage I's weights ũ_k = a/2^q
+ * (|a| < 2^q, q = ⌈log₂(dN²√π)⌉ <= 139 for any d·N < 2^53) and its shift b, an integer below
+ * √d·2^1024 (1 050 bits); (b) the scale s = 2^k of stage I, k <= 2 + 1074 + q <= 1 215 (the
+ * smallest gap of the projections is at least 2^(−1074−q)), folded into the next layer's
+ * weights; (c) stages II and III's crafted integers, windows, offsets 2^−(nρ+2) and powers
+ * 2^(n+2−p), with mantissas and exponents of at most n·max(ρ, c) + c + 4 bits, where Lemma
+ * A.7 spends three layers per bit, so n·max(ρ, c) <= depth/3; (d) Remark 3.3's output map
+ * k ↦ t_min + (k − ½)ε with t_min and ε float64s (exponents −1075..1024, 53-bit mantissas)
+ * times the c + 2-bit weights of the last block. A number is at most a product of one factor
+ * of (a), (b) or (d) and one of (c), plus a sum of such terms: its exponent lies within
+ * ±(1 215 + 1 075 + depth) and its mantissa has at most 2 100 + 53 + depth bits. memonet
+ * allows NUMBER_BITS_BASE + depth for both, with NUMBER_BITS_BASE = 4096 leaving a margin; a
+ * file beyond that was not written by memonet, and would make exact evaluation cost time and
+ * memory without bound (an exponent of −10⁹ needs a 10⁹-bit numerator).
+ */
+
+/** The depth-independent part of the limit on exponents and mantissa bits (see above). */
+export const NUMBER_BITS_BASE = 4096;
+
+/**
+ * The largest |exponent| and mantissa length (bits) of a number in a network of `depth` layers
+ * that memonet's constructions can produce: NUMBER_BITS_BASE + depth (derived above).
+ */
+export function numberBitsLimit(depth: number): number {
+  return NUMBER_BITS_BASE + depth;
+}
+
+/** Largest input dimension and layer width a network file may declare (column indices are int32). */
+export const MAX_LAYER_SIZE = 2 ** 31 - 1;
+
+const LAYER_SIZE = interval("integer", 1, MAX_LAYER_SIZE, "both", "a positive integer <= 2^31 − 1");
+
+/** The constraints of one network's numbers (they depend on its depth). */
+interface NumberLimits {
+  readonly bits: number;
+  readonly mantissa: Constraint<string>;
+  readonly exponent: Constraint<number>;
+}
+
+const MANTISSA = /^-?(0x[0-9a-fA-F]+|[0-9]+)$/;
+
+function numberLimits(depth: number): NumberLimits {
+  const bits = numberBitsLimit(depth);
+  // Characters of a mantissa of `bits` bits at most (decimal digits, sign and "0x"): the text is
+  // refused before BigInt parses it.
+  const chars = Math.ceil(bits * Math.log10(2)) + 3;
+  return {
+    bits,
+    mantissa: {
+      test: (v: unknown): v is string =>
+        typeof v === "string" && v.length <= chars && MANTISSA.test(v),
+      text: `a decimal or 0x-hex integer string of at most ${bits} bits`,
+    },
+    exponent: interval(
+      "integer",
+      -bits,
+      bits,
+      "both",
+      `an integer in −${bits}..${bits} (NUMBER_BITS_BASE + depth, see "Network file format")`,
+    ),
+  };
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function positiveInteger(v: unknown, field: string, fail: Fail): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) {
-    return fail(field, `expected a positive integer, got ${JSON.stringify(v)}`);
+/** One [mantissa, exponent] pair, within the limits (checked before BigInt sees the text). */
+function readNumber(
+  r: DocumentReader,
+  mantissa: unknown,
+  exponent: unknown,
+  path: string,
+  limits: NumberLimits,
+): Dyadic {
+  const text = r.part(mantissa, path, "mantissa", limits.mantissa);
+  const e = r.part(exponent, path, "exponent", limits.exponent);
+  const v = dyadic(parseMantissa(text) as bigint, e);
+  if (bitLength(v.m) > limits.bits) {
+    r.fail(path, `mantissa has ${bitLength(v.m)} bits, more than ${limits.mantissa.text}`);
+  }
+  if (Math.abs(v.e) > limits.bits) {
+    r.fail(path, `the number's exponent ${v.e} (once normalized) must be ${limits.exponent.text}`);
   }
   return v;
 }
 
-function readNumber(mantissa: unknown, exponent: unknown, field: string, fail: Fail): Dyadic {
-  if (typeof mantissa !== "string") return fail(field, "mantissa must be a string");
-  const m = parseMantissa(mantissa);
-  if (m === undefined) {
-    return fail(
-      field,
-      `mantissa ${JSON.stringify(mantissa.slice(0, 40))} is not a decimal or 0x-hex integer`,
-    );
-  }
-  if (typeof exponent !== "number" || !Number.isSafeInteger(exponent) || Math.abs(exponent) > 1e9) {
-    return fail(
-      field,
-      `exponent must be an integer of magnitude <= 1e9, got ${JSON.stringify(exponent)}`,
-    );
-  }
-  return dyadic(m, exponent);
-}
+const INDEX = (size: number): Constraint<number> => interval("integer", 0, size - 1);
 
-function readLayer(raw: unknown, field: string, inputs: number, fail: Fail): SparseLayer {
-  if (!isObject(raw)) return fail(field, "expected an object");
-  if (raw.inputs !== inputs) {
-    fail(
-      `${field}.inputs`,
-      `expected ${inputs} (the outputs of the layer below), got ${JSON.stringify(raw.inputs)}`,
+function readLayer(
+  r: DocumentReader,
+  raw: unknown,
+  path: string,
+  inputs: number,
+  limits: NumberLimits,
+): SparseLayer {
+  const o = r.object(raw, path);
+  if (o.inputs !== inputs) {
+    r.fail(
+      `${path}.inputs`,
+      `expected ${inputs} (the outputs of the layer below), found ${describeValue(o.inputs)}`,
     );
   }
-  const outputs = positiveInteger(raw.outputs, `${field}.outputs`, fail);
-  if (!Array.isArray(raw.weights)) return fail(`${field}.weights`, "expected an array");
-  if (!Array.isArray(raw.biases)) return fail(`${field}.biases`, "expected an array");
+  const outputs = r.check(o.outputs, `${path}.outputs`, LAYER_SIZE);
+  const weights = r.array(o.weights, `${path}.weights`);
+  const biasList = r.array(o.biases, `${path}.biases`);
+  // Declared sizes against the arrays, before anything is allocated per output: a neuron with
+  // neither weights nor a bias is the constant 0, which memonet never writes (one is allowed,
+  // for a network that is 0 everywhere).
+  const entries = weights.length + biasList.length;
+  if (outputs > Math.max(1, entries)) {
+    r.fail(
+      `${path}.outputs`,
+      `declares ${outputs} neurons but the layer has only ${entries} weights and biases ` +
+        `(every neuron needs at least one)`,
+    );
+  }
+  const row = INDEX(outputs);
+  const column = INDEX(inputs);
   const rows: [number, Dyadic][][] = Array.from({ length: outputs }, () => []);
-  const seen = new Set<number>();
-  raw.weights.forEach((w: unknown, k: number) => {
-    const f = `${field}.weights[${k}]`;
-    if (!Array.isArray(w) || w.length !== 4)
-      return fail(f, "expected [row, column, mantissa, exponent]");
-    const [row, col] = w;
-    if (!Number.isSafeInteger(row) || row < 0 || row >= outputs) {
-      fail(f, `row ${JSON.stringify(row)} outside 0..${outputs - 1}`);
+  weights.forEach((w, k) => {
+    const f = `${path}.weights[${k}]`;
+    const entry = r.check(w, f, WEIGHT_ENTRY);
+    const i = r.part(entry[0], f, "row", row);
+    const c = r.part(entry[1], f, "column", column);
+    const v = readNumber(r, entry[2], entry[3], f, limits);
+    if (v.m === 0n) r.fail(f, "zero weights must be left out");
+    rows[i].push([c, v]);
+  });
+  rows.forEach((list, i) => {
+    list.sort((a, b) => a[0] - b[0]);
+    for (let k = 1; k < list.length; k++) {
+      if (list[k][0] === list[k - 1][0]) {
+        r.fail(`${path}.weights`, `a second weight for row ${i}, column ${list[k][0]}`);
+      }
     }
-    if (!Number.isSafeInteger(col) || col < 0 || col >= inputs) {
-      fail(f, `column ${JSON.stringify(col)} outside 0..${inputs - 1}`);
-    }
-    const key = row * inputs + col;
-    if (seen.has(key)) fail(f, `a second weight for row ${row}, column ${col}`);
-    seen.add(key);
-    const v = readNumber(w[2], w[3], f, fail);
-    if (v.m === 0n) fail(f, "zero weights must be left out");
-    rows[row].push([col, v]);
   });
   const biases: Dyadic[] = new Array<Dyadic>(outputs).fill(ZERO);
-  const seenBias = new Set<number>();
-  raw.biases.forEach((b: unknown, k: number) => {
-    const f = `${field}.biases[${k}]`;
-    if (!Array.isArray(b) || b.length !== 3) return fail(f, "expected [row, mantissa, exponent]");
-    const row = b[0];
-    if (!Number.isSafeInteger(row) || row < 0 || row >= outputs) {
-      fail(f, `row ${JSON.stringify(row)} outside 0..${outputs - 1}`);
-    }
-    if (seenBias.has(row)) fail(f, `a second bias for row ${row}`);
-    seenBias.add(row);
-    biases[row] = readNumber(b[1], b[2], f, fail);
+  const seen = new Uint8Array(outputs);
+  biasList.forEach((b, k) => {
+    const f = `${path}.biases[${k}]`;
+    const entry = r.check(b, f, BIAS_ENTRY);
+    const i = r.part(entry[0], f, "row", row);
+    if (seen[i] === 1) r.fail(f, `a second bias for row ${i}`);
+    seen[i] = 1;
+    biases[i] = readNumber(r, entry[1], entry[2], f, limits);
   });
   return sparseLayer(inputs, rows, biases);
 }
 
-function readSpans(raw: unknown, depth: number, fail: Fail): LayerSpan[] {
+/** An array of `length` entries. */
+function tuple(length: number, text: string): Constraint<unknown[]> {
+  return {
+    test: (v: unknown): v is unknown[] => Array.isArray(v) && v.length === length,
+    text,
+  };
+}
+
+const NON_EMPTY_ARRAY: Constraint<unknown[]> = {
+  test: (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0,
+  text: "a non-empty array",
+};
+const WEIGHT_ENTRY = tuple(4, "[row, column, mantissa, exponent]");
+const BIAS_ENTRY = tuple(3, "[row, mantissa, exponent]");
+
+function readSpans(r: DocumentReader, raw: unknown, depth: number): LayerSpan[] {
   if (raw === undefined) return [];
-  if (!Array.isArray(raw)) return fail("spans", "expected an array");
-  return raw.map((s: unknown, k: number) => {
+  const layer = interval("integer", 0, depth - 1);
+  return r.array(raw, "spans").map((s, k) => {
     const f = `spans[${k}]`;
-    if (!isObject(s) || typeof s.name !== "string") return fail(f, "expected {name, first, last}");
-    const { first, last } = s;
-    if (
-      !Number.isSafeInteger(first) ||
-      !Number.isSafeInteger(last) ||
-      (first as number) < 0 ||
-      (last as number) < (first as number) ||
-      (last as number) >= depth
-    ) {
-      return fail(f, `layer range must satisfy 0 <= first <= last < ${depth}`);
-    }
-    return { name: s.name, first: first as number, last: last as number };
+    const o = r.object(s, f);
+    const name = r.string(o.name, `${f}.name`);
+    const first = r.part(o.first, f, "first (layer range: 0 <= first <= last)", layer);
+    const last = r.part(o.last, f, "last (layer range: 0 <= first <= last)", layer);
+    if (last < first) r.fail(f, `layer range must satisfy 0 <= first <= last < ${depth}`);
+    return { name, first, last };
   });
 }
 
-function readOutput(raw: unknown, fail: Fail): StoredOutput {
-  if (!isObject(raw)) return fail("output", "expected an object");
-  const classes = positiveInteger(raw.classes, "output.classes", fail);
-  if (raw.kind === "regression") {
-    if (typeof raw.epsilon !== "number" || !(raw.epsilon > 0) || !Number.isFinite(raw.epsilon)) {
-      return fail("output.epsilon", "expected a finite number > 0");
-    }
-    return { kind: "regression", epsilon: raw.epsilon, classes };
+const POSITIVE = numberAbove(0);
+const CLASSES = integerAtLeast(1, "a positive integer");
+
+function readOutput(r: DocumentReader, raw: unknown): StoredOutput {
+  const o = r.object(raw, "output");
+  const classes = r.check(o.classes, "output.classes", CLASSES);
+  if (o.kind === "regression") {
+    return { kind: "regression", epsilon: r.check(o.epsilon, "output.epsilon", POSITIVE), classes };
   }
-  if (raw.kind !== "classification") {
-    return fail(
-      "output.kind",
-      `expected "classification" or "regression", got ${JSON.stringify(raw.kind)}`,
-    );
-  }
-  if (raw.labelOffset !== 1) fail("output.labelOffset", "expected 1");
-  if (raw.classNames === undefined) return { kind: "classification", classes, labelOffset: 1 };
-  const names = raw.classNames;
-  if (
-    !Array.isArray(names) ||
-    names.length !== classes ||
-    names.some((n) => typeof n !== "string")
-  ) {
-    return fail("output.classNames", `expected ${classes} strings`);
-  }
-  return { kind: "classification", classes, labelOffset: 1, classNames: names as string[] };
+  r.check(o.kind, "output.kind", strOptions(["classification", "regression"], OUTPUT_KINDS));
+  r.check(o.labelOffset, "output.labelOffset", constant(1));
+  if (o.classNames === undefined) return { kind: "classification", classes, labelOffset: 1 };
+  const names = r
+    .array(o.classNames, "output.classNames", classes)
+    .map((v, i) => r.string(v, `output.classNames[${i}]`));
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (seen.has(name)) r.fail(`output.classNames[${i}]`, `${JSON.stringify(name)} appears twice`);
+    seen.add(name);
+  });
+  return { kind: "classification", classes, labelOffset: 1, classNames: names };
+}
+
+const OUTPUT_KINDS = '"classification" or "regression"';
+
+function readPreprocessing(r: DocumentReader, raw: unknown): StoredPreprocessing {
+  const p = r.object(raw, "preprocessing");
+  const scale = r.check(p.scale, "preprocessing.scale", POSITIVE);
+  if (p.pixelMax === undefined) return { scale };
+  return { pixelMax: r.check(p.pixelMax, "preprocessing.pixelMax", POSITIVE), scale };
 }

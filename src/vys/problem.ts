@@ -142,9 +142,10 @@ function prepareRegression(p: MemorizationProblem, name: string, size: number): 
   let classes = 1;
   for (let i = 0; i < size; i++) {
     const k = floorDiv(sub(t[i], low), eps) + 1n;
-    if (k > 2n ** 52n) {
+    // Labels are int32 (an interval index beyond it would wrap around silently).
+    if (k > 2n ** 31n - 1n) {
       throw new DataError(
-        `${name}: targets span more than 2^52 intervals of length epsilon = ${epsilon}; use a larger epsilon`,
+        `${name}: targets span more than 2^31 − 1 intervals of length epsilon = ${epsilon}; use a larger epsilon`,
       );
     }
     labels[i] = Number(k);

@@ -14,7 +14,13 @@ import {
   sub,
   toNumber,
 } from "./dyadic.js";
-import { ExactRunner, compileExact, inputExponentsOf, orderByFirstLayer } from "./exactEval.js";
+import {
+  type ExactBudget,
+  ExactRunner,
+  compileExact,
+  inputExponentsOf,
+  orderByFirstLayer,
+} from "./exactEval.js";
 import {
   type FloatDivergence,
   compileFloat64,
@@ -52,6 +58,14 @@ export interface VerifyOptions {
   readonly onProgress?: OnProgress;
   /** Check only these rows, in this order (default: all, ordered by orderByFirstLayer). */
   readonly rows?: ArrayLike<number>;
+  /** Resource limits: bits per value, memory and time (ResourceLimitError beyond them). */
+  readonly limits?: VerifyLimits;
+}
+
+/** Resource limits of a verification (defaults: DEFAULT_EXACT_BUDGET, no time limit). */
+export interface VerifyLimits extends Omit<ExactBudget, "deadline"> {
+  /** Wall-clock seconds the exact evaluation may take (default: no limit). */
+  readonly seconds?: number;
 }
 
 /** What a point must map to: an exact label, or a target with a tolerance. */
@@ -128,8 +142,10 @@ export function verifyNetwork(
   const exp = expectation(net, problem);
   const rows = options.rows ?? orderByFirstLayer(net, problem.points);
   const maxFailures = options.maxFailures ?? 10;
-  const program = compileExact(net, inputExponentsOf(problem.points, problem.dim));
-  const runner = new ExactRunner(program);
+  const limits = options.limits ?? {};
+  const program = compileExact(net, inputExponentsOf(problem.points, problem.dim), limits);
+  const seconds = limits.seconds ?? Infinity;
+  const runner = new ExactRunner(program, { deadline: t0 + seconds * 1000 });
   const failures: VerificationFailure[] = [];
   let correct = 0;
   for (let t = 0; t < rows.length; t++) {

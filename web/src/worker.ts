@@ -1,7 +1,7 @@
 // The fit worker: runs fits, grids of fits and the exact construction off the main thread and
 // reports progress. The page cancels a run by terminating the worker.
 
-import { type ProgressEvent, getKernels } from "../../src/browser.js";
+import { type ProgressEvent, getKernels, setWasmWorkerFactory } from "../../src/browser.js";
 import { memorizePoints } from "./exact.js";
 import { fitPicture } from "./fitting.js";
 import type { WorkerReply, WorkerRequest } from "./protocol.js";
@@ -12,6 +12,12 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
+// Helper threads for the WebAssembly kernels: one Web Worker per further core. They need shared
+// memory, so they are used only where the page is cross-origin isolated (else one thread).
+setWasmWorkerFactory({
+  threads: Math.max(1, Math.min(64, navigator.hardwareConcurrency || 1)),
+  create: () => new Worker(new URL("./kernelHelper.ts", import.meta.url), { type: "module" }),
+});
 const kernels = getKernels("auto");
 scope.postMessage({ id: 0, kind: "ready", backend: kernels.name });
 

@@ -13,82 +13,148 @@ export interface WasmMemory {
 
 /** The exports of assembly/kernels.ts (pointers are byte addresses in the shared memory). */
 export interface KernelExports {
-  maskedMin(
+  minManyChunk(
     bits: number,
-    wordsPerRow: number,
-    nRows: number,
-    mask: number,
-    rows: number,
-    count: number,
-    stopAt: number,
-  ): number;
-  maskedMinMany(
-    bits: number,
-    wordsPerRow: number,
+    words: number,
     nRows: number,
     masks: number,
     maskCount: number,
     rows: number,
-    count: number,
+    k0: number,
+    k1: number,
     stopAt: number,
-    out: number,
+    state: number,
+    hitBy: number,
+    chunk: number,
   ): number;
-  maskedBelow(
+  belowChunk(
     bits: number,
-    wordsPerRow: number,
+    words: number,
     nRows: number,
     mask: number,
     rows: number,
-    count: number,
+    k0: number,
+    k1: number,
     bound: number,
     out: number,
+    countAt: number,
   ): number;
-  maskedCoverage(
+  anyBelowChunk(
     bits: number,
-    wordsPerRow: number,
+    words: number,
+    nRows: number,
+    masks: number,
+    bounds: number,
+    maskCount: number,
+    rows: number,
+    k0: number,
+    k1: number,
+    out: number,
+  ): number;
+  coverageChunk(
+    bits: number,
+    words: number,
     nRows: number,
     masks: number,
     maskCount: number,
     bounds: number,
     rows: number,
-    count: number,
+    k0: number,
+    k1: number,
+    out: number,
+    outWords: number,
+  ): number;
+  reluMinManyChunk(
+    values: number,
+    width: number,
+    nRows: number,
+    masks: number,
+    maskWords: number,
+    maskCount: number,
+    rows: number,
+    k0: number,
+    k1: number,
+    stopAt: number,
+    state: number,
+    hitBy: number,
+    chunk: number,
+  ): number;
+  reluBelowChunk(
+    values: number,
+    width: number,
+    nRows: number,
+    mask: number,
+    rows: number,
+    k0: number,
+    k1: number,
+    bound: number,
+    out: number,
+    countAt: number,
+  ): number;
+  reluAnyBelowChunk(
+    values: number,
+    width: number,
+    nRows: number,
+    masks: number,
+    maskWords: number,
+    thresholds: number,
+    maskCount: number,
+    rows: number,
+    k0: number,
+    k1: number,
     out: number,
   ): number;
-  collectNonZeros(
+  allFinite(p: number, count: number): number;
+  groupScratchBytes(rows: number, dim: number): number;
+  groupBlock(
     x: number,
-    rows: number,
+    dim: number,
+    r0: number,
+    r1: number,
+    group: number,
+    scratch: number,
+    members: number,
+    unionCounts: number,
+    bits: number,
+    words: number,
+  ): void;
+  fillBlock(
+    x: number,
+    dim: number,
+    members: number,
+    unionStart: number,
+    g0: number,
+    g1: number,
+    cols: number,
+    vals: number,
+  ): void;
+  panelBufferBytes(dim: number): number;
+  panelChunk(
+    w: number,
     dim: number,
     width: number,
-    nz: number,
-    rowStart: number,
-  ): number;
-  thresholdLayer(
-    nz: number,
-    rowStart: number,
-    rows: number,
-    width: number,
-    weightsT: number,
     bias: number,
-    out: number,
-    wordsPerRow: number,
-    blockNeurons: number,
-  ): void;
-  reluLayer(
-    nz: number,
-    rowStart: number,
-    rows: number,
-    width: number,
-    weightsT: number,
-    bias: number,
-    out: number,
-    blockNeurons: number,
+    t: number,
+    g0: number,
+    g1: number,
+    members: number,
+    unionStart: number,
+    cols: number,
+    vals: number,
+    buf: number,
+    call: number,
+    bits: number,
+    words: number,
+    values: number,
   ): void;
 }
 
-/** A loaded module: its exports and the shared memory they address. */
+/** A loaded module: its exports, the shared memory they address, and the compiled module. */
 export interface KernelModule {
   readonly exports: KernelExports;
   readonly memory: WasmMemory;
+  /** The WebAssembly.Module, which helper threads instantiate over the same memory. */
+  readonly module: object;
 }
 
 interface WasmApi {
@@ -101,13 +167,19 @@ interface WasmApi {
 }
 
 const EXPORT_NAMES: readonly (keyof KernelExports)[] = [
-  "maskedMin",
-  "maskedMinMany",
-  "maskedBelow",
-  "maskedCoverage",
-  "collectNonZeros",
-  "thresholdLayer",
-  "reluLayer",
+  "minManyChunk",
+  "belowChunk",
+  "anyBelowChunk",
+  "coverageChunk",
+  "reluMinManyChunk",
+  "reluBelowChunk",
+  "reluAnyBelowChunk",
+  "allFinite",
+  "groupScratchBytes",
+  "groupBlock",
+  "fillBlock",
+  "panelBufferBytes",
+  "panelChunk",
 ];
 
 /** Pages (64 KiB) the memory starts with: 16 MiB. */
@@ -135,6 +207,19 @@ function createSharedMemory(api: WasmApi): WasmMemory {
   throw new Error(`cannot create a shared WebAssembly.Memory: ${String(lastError)}`);
 }
 
+/** The kernels' exports from an instance of `module` over `memory` (checked to be complete). */
+export function instantiateKernels(module: object, memory: WasmMemory): KernelExports {
+  const api = wasmApi();
+  if (api === null) throw new Error("this JavaScript engine has no WebAssembly");
+  const instance = new api.Instance(module, { env: { memory } });
+  for (const name of EXPORT_NAMES) {
+    if (typeof instance.exports[name] !== "function") {
+      throw new Error(`the kernels module lacks the export ${name}`);
+    }
+  }
+  return instance.exports as unknown as KernelExports;
+}
+
 /**
  * Compiles and instantiates the kernels module (synchronously; it is a few KiB) with a fresh
  * shared memory. Throws an Error saying why when WebAssembly, SIMD or shared memory is missing.
@@ -143,17 +228,13 @@ export function loadKernelModule(): KernelModule {
   const api = wasmApi();
   if (api === null) throw new Error("this JavaScript engine has no WebAssembly");
   const memory = createSharedMemory(api);
-  let instance: { readonly exports: Record<string, unknown> };
+  let module: object;
+  let exports: KernelExports;
   try {
-    const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
-    instance = new api.Instance(module, { env: { memory } });
+    module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
+    exports = instantiateKernels(module, memory);
   } catch (error) {
     throw new Error(`cannot instantiate the kernels module (needs SIMD and threads): ${error}`);
   }
-  for (const name of EXPORT_NAMES) {
-    if (typeof instance.exports[name] !== "function") {
-      throw new Error(`the kernels module lacks the export ${name}`);
-    }
-  }
-  return { exports: instance.exports as unknown as KernelExports, memory };
+  return { exports, memory, module };
 }
