@@ -26,6 +26,8 @@ import { referenceKernels } from "../src/ops/index.js";
 import "../src/backends/native/distances.js";
 import { Rng } from "../src/random/rng.js";
 import { spanRank } from "../src/geometry/span.js";
+import { KdTree } from "../src/geometry/kdTree.js";
+import { squaredDistance } from "../src/backends/reference/distances.js";
 
 const kernel = referenceDistanceKernel;
 
@@ -212,6 +214,24 @@ test("span rank: exact dimension of span(X − c) for known sets, and the report
     ),
     dim - 1,
   );
+  // Integer combinations of 7 integer vectors in 40-D (exact in float32), more points than the
+  // rank and in an order that makes later vectors nearly dependent on the basis: the rank is 7.
+  const bigDim = 40;
+  const base = Array.from({ length: 7 }, () =>
+    Array.from({ length: bigDim }, () => Math.floor(rng.uniform() * 9) - 4),
+  );
+  const combos = Array.from({ length: 60 }, (_, i) =>
+    Array.from({ length: bigDim }, (_, k) =>
+      base.reduce((sum, b, j) => sum + b[k] * ((((i + 1) * (j + 3)) % 7) - 3), 0),
+    ),
+  );
+  const cf = Float32Array.from([...base, ...combos].flat());
+  const cRows = Array.from({ length: 67 }, (_, i) => 66 - i);
+  assert.equal(spanRank(cf, bigDim, cRows, 66), 7);
+  // Nearly parallel but independent vectors (angle about 1e-3): the re-orthogonalized residual
+  // keeps both.
+  const near = Float32Array.from([0, 0, 0, 1, 1, 1, 1, 1, 1.0009765625]);
+  assert.equal(spanRank(near, 3, [0, 1, 2], 0), 2);
   const r = analyzeDataset(normalizeRadius(makeMoons(300, 0.1, 2)), { kernel, lambda: 1 });
   for (const side of [r.problems[0].negative, r.problems[0].positive]) {
     assert.equal(side.spanRanks.length, side.m);
@@ -232,6 +252,114 @@ test("the k-d tree and the blocked kernel find the same nearest distances", () =
   }
   assert.ok(Math.abs(tree.minDistance - dense.minDistance) < 1e-9);
   assert.ok(Math.abs(tree.minAngle - dense.minAngle) < 1e-6);
+});
+
+/** Points for the k-d tree tests: random, with exact duplicates and rows sharing coordinates. */
+function treePoints(n: number, dim: number, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * dim);
+  for (let i = 0; i < n * dim; i++) x[i] = Math.round((rng.uniform() - 0.5) * 64) / 16;
+  for (let i = 0; i < n / 10; i++) {
+    const a = Math.floor(rng.uniform() * n);
+    const b = Math.floor(rng.uniform() * n);
+    x.copyWithin(a * dim, b * dim, (b + 1) * dim);
+  }
+  return x;
+}
+
+test("k-d tree: nearest, ball rows and ball counts equal a brute-force scan (d = 1, 2, 3)", () => {
+  for (const dim of [1, 2, 3]) {
+    const n = 600;
+    const x = treePoints(n, dim, 10 + dim);
+    const rows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0);
+    const tree = new KdTree(x, dim, rows);
+    const rng = new Rng(dim);
+    let hint = -1;
+    for (let q = 0; q < n; q++) {
+      const d2 = Array.from(rows, (r) => squaredDistance(x, q * dim, x, r * dim, dim));
+      const exclude = q % 2 === 0 ? q : -1;
+      let best = Infinity;
+      rows.forEach((r, i) => {
+        if (r !== exclude) best = Math.min(best, d2[i]);
+      });
+      assert.equal(tree.nearest(x, q, exclude, hint), best, `d = ${dim}, nearest of row ${q}`);
+      hint = tree.lastRow;
+      // Radii on the boundary of some point (ties must be inside), between points, and huge.
+      for (const r2 of [d2[Math.floor(rng.uniform() * d2.length)], rng.uniform() * 2, 0, 1e9]) {
+        const want = rows.filter((_, i) => d2[i] <= r2);
+        const got = Int32Array.from(tree.ballRows(x, q, r2)).sort();
+        assert.deepEqual(Array.from(got), Array.from(want), `d = ${dim}, ball of row ${q}`);
+        assert.equal(tree.ballCount(x, q, r2), want.length);
+        let visited = 0;
+        tree.ball(x, q, r2, (row, s) => {
+          assert.equal(s, squaredDistance(x, q * dim, x, row * dim, dim));
+          visited++;
+        });
+        assert.equal(visited, want.length);
+      }
+    }
+  }
+  const empty = new KdTree(new Float32Array(4), 2, new Int32Array(0));
+  assert.equal(empty.nearest(new Float32Array(2), 0), Infinity);
+  assert.equal(empty.ballRows(new Float32Array(2), 0, 1).length, 0);
+});
+
+test("k-d tree geometry: smallest angle and closest pair as by brute force, ties included", () => {
+  // Rays with several points (angle 0, ties), −0 coordinates, and the origin (no angle).
+  const pts = [
+    [1, 0],
+    [2, -0],
+    [0, 0],
+    [-1, 1],
+    [-2, 2],
+    [0.5, 0.25],
+    [0, -1],
+    [-1, -0.001],
+    [1, 0.5],
+  ];
+  for (const scale of [1, 0.37]) {
+    const rows = pts.map(([a, b]) => [a * scale, b * scale]);
+    const ds = dataset(
+      "rays",
+      rows,
+      rows.map((_, i) => i % 2),
+    );
+    const got = nearestByClass(ds, { kernel });
+    // Brute force: the old definition (sorted polar angles, ties by index, the first least gap).
+    const theta = rows.map(([a, b]) => Math.atan2(b, a));
+    const order = rows
+      .map((_, i) => i)
+      .filter((i) => rows[i][0] !== 0 || rows[i][1] !== 0)
+      .sort((a, b) => theta[a] - theta[b] || a - b);
+    let angle = Infinity;
+    let pair = [-1, -1];
+    order.forEach((a, t) => {
+      const b = order[(t + 1) % order.length];
+      const gap = theta[b] - theta[a] + (t === order.length - 1 ? 2 * Math.PI : 0);
+      if (gap < angle) {
+        angle = gap;
+        pair = a < b ? [a, b] : [b, a];
+      }
+    });
+    assert.equal(got.minAngle, Math.min(angle, Math.PI));
+    assert.deepEqual(got.minAnglePair, pair);
+    const dense = nearestByClass(ds, { kernel, treeMaxDim: 0 });
+    assert.ok(Math.abs(got.minDistance - dense.minDistance) < 1e-9);
+  }
+  // All points on one ray but the last: the least gap is 0 between the two lowest indices.
+  const ray = dataset(
+    "ray",
+    [
+      [3, 3],
+      [1, 1],
+      [2, 2],
+      [-1, 0.5],
+    ],
+    [0, 1, 0, 1],
+  );
+  const r = nearestByClass(ray, { kernel });
+  assert.equal(r.minAngle, 0);
+  assert.deepEqual(r.minAnglePair, [0, 1]);
 });
 
 test("the distance tile kernel gives identical bits on every backend", () => {

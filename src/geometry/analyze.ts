@@ -28,6 +28,7 @@ import { gaussianDraws, summarizeDraws, type WidthEstimate } from "./meanWidth.j
 import { nearestByClass, rowsByClass, type NearestByClass } from "./nearest.js";
 import type { OnProgress } from "../progress.js";
 import { spanRank } from "./span.js";
+import type { KdTree } from "./kdTree.js";
 import { omegaOf, predictedWidth, remark12Estimates } from "./theory.js";
 
 /** What to fit beside the analysis (both algorithms use the same λ, activation and seed). */
@@ -251,12 +252,16 @@ export function distribution(values: ArrayLike<number>, bins = 20): Distribution
 function projections(ds: Dataset, g: Float64Array, draws: number): Float64Array {
   const { size, dim, features } = ds;
   const out = new Float64Array(size * draws);
+  // Zero coordinates are skipped: the sum starts at +0 and adding g·0 = ±0 changes no bit.
+  const nz = new Int32Array(dim);
   for (let i = 0; i < size; i++) {
-    const x = features.subarray(i * dim, (i + 1) * dim);
+    const x = i * dim;
+    let count = 0;
+    for (let k = 0; k < dim; k++) if (features[x + k] !== 0) nz[count++] = k;
     for (let t = 0; t < draws; t++) {
       let s = 0;
       const gt = t * dim;
-      for (let k = 0; k < dim; k++) s += g[gt + k] * x[k];
+      for (let j = 0; j < count; j++) s += g[gt + nz[j]] * features[x + nz[j]];
       out[i * draws + t] = s;
     }
   }
@@ -282,12 +287,24 @@ interface Context {
   readonly useTree: boolean;
   readonly g: Float64Array;
   readonly proj: Float64Array | null;
+  readonly nearest: NearestByClass;
+  readonly byClass: readonly Int32Array[];
   readonly progress: OnProgress;
+}
+
+/** The nearest pass's k-d tree of a class whose rows are exactly `rows`, if there is one. */
+function classTree(ctx: Context, rows: Int32Array): KdTree | undefined {
+  const trees = ctx.nearest.trees;
+  if (trees === undefined) return undefined;
+  const k = ctx.byClass.findIndex(
+    (r) => r.length === rows.length && r.every((row, i) => row === rows[i]),
+  );
+  return k >= 0 ? trees[k] : undefined;
 }
 
 function coverSide(ctx: Context, side: ClassSide, label: string): SideWork {
   const search = ctx.useTree
-    ? treeBallSearch(ctx.ds, side.rows)
+    ? treeBallSearch(ctx.ds, side.rows, classTree(ctx, side.rows))
     : kernelBallSearch(ctx.ds, side.rows, ctx.kernel);
   let best: ClassCovering | undefined;
   const mByOrder: Partial<Record<CoverOrder, number>> = {};
@@ -592,9 +609,11 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
     useTree,
     g,
     proj,
+    nearest,
+    byClass: rowsByClass(ds),
     progress,
   };
-  const byClass = rowsByClass(ds);
+  const byClass = ctx.byClass;
   const check = o.check === "auto" || o.check === undefined ? ds.size <= 5000 : o.check;
   let minCross = Infinity;
 

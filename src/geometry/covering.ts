@@ -101,16 +101,20 @@ export function kernelBallSearch(
   };
 }
 
-/** Ball search through a k-d tree of the class (low-dimensional data). */
-export function treeBallSearch(ds: Dataset, rows: Int32Array): BallSearch {
-  const tree = new KdTree(ds.features, ds.dim, rows);
+/** Ball search through a k-d tree of the class (low-dimensional data; `tree`: one over `rows`). */
+export function treeBallSearch(
+  ds: Dataset,
+  rows: Int32Array,
+  tree = new KdTree(ds.features, ds.dim, rows),
+): BallSearch {
   const pos = new Int32Array(ds.size).fill(-1);
   rows.forEach((r, p) => (pos[r] = p));
   return {
     block: 1,
     visit(centers, r2, _targets, visit) {
       for (let c = 0; c < centers.length; c++) {
-        tree.ball(ds.features, rows[centers[c]], r2[c], (row) => visit(c, pos[row]));
+        const found = tree.ballRows(ds.features, rows[centers[c]], r2[c]);
+        for (let i = 0; i < found.length; i++) visit(c, pos[found[i]]);
       }
     },
   };
@@ -228,7 +232,9 @@ export function greedyCovering(
         coveredCount++;
       }
     }
-    if (uncovered.length > 4 * (m - coveredCount) + 64) {
+    // Drop the covered points from the targets once they are a tenth of the list: the filter costs
+    // one pass over the list, each later kernel call a distance per listed point and center.
+    if (10 * (uncovered.length - (m - coveredCount)) > uncovered.length) {
       uncovered = uncovered.filter((p) => covered[p] === 0);
     }
     o.onProgress?.({ phase: "covering", done: coveredCount, total: m, unit: "points" });

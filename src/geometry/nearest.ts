@@ -21,6 +21,8 @@ export interface NearestByClass {
   readonly minAnglePair: readonly [number, number];
   /** "kernel:<backend>" or "k-d tree". */
   readonly method: string;
+  /** The k-d tree of each class (over rowsByClass(ds)[k]), when the k-d tree was used. */
+  readonly trees?: readonly KdTree[];
 }
 
 export interface NearestOptions {
@@ -171,6 +173,7 @@ function nearestByTree(ds: Dataset, o: NearestOptions): NearestByClass {
     minAngle: angle.angle,
     minAnglePair: angle.pair,
     method: "k-d tree",
+    trees,
   };
 }
 
@@ -200,28 +203,42 @@ function minAngleSorted(ds: Dataset): { angle: number; pair: [number, number] } 
       : { angle: NaN, pair: [-1, -1] };
   }
   if (dim !== 2) return { angle: NaN, pair: [-1, -1] };
-  const rows: number[] = [];
-  const theta = new Float64Array(n);
+  // Polar angles of the non-zero points (−0 made +0: no gap changes), sorted as numbers; the
+  // points at a sorted position are found afterwards (ties in index order).
+  const theta = new Float64Array(n).fill(NaN);
+  let count = 0;
   for (let i = 0; i < n; i++) {
     const x = features[2 * i];
     const y = features[2 * i + 1];
     if (x === 0 && y === 0) continue;
-    theta[i] = Math.atan2(y, x);
-    rows.push(i);
+    theta[i] = Math.atan2(y, x) + 0;
+    count++;
   }
-  if (rows.length < 2) return { angle: NaN, pair: [-1, -1] };
-  rows.sort((a, b) => theta[a] - theta[b] || a - b);
+  if (count < 2) return { angle: NaN, pair: [-1, -1] };
+  const v = new Float64Array(count);
+  let c = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(theta[i])) v[c++] = theta[i];
+  v.sort();
   let angle = Infinity;
-  let pair: [number, number] = [-1, -1];
-  for (let t = 0; t < rows.length; t++) {
-    const a = rows[t];
-    const b = rows[(t + 1) % rows.length];
-    let gap = theta[b] - theta[a];
-    if (t === rows.length - 1) gap += 2 * Math.PI;
+  let at = -1;
+  for (let t = 0; t < count; t++) {
+    const gap = t === count - 1 ? v[0] - v[t] + 2 * Math.PI : v[t + 1] - v[t];
     if (gap < angle) {
       angle = gap;
-      pair = a < b ? [a, b] : [b, a];
+      at = t;
     }
   }
-  return { angle: Math.min(angle, Math.PI), pair };
+  // The row at sorted position p: among the rows with angle v[p], the (p − first)-th by index.
+  const rowAt = (p: number): number => {
+    let first = p;
+    while (first > 0 && v[first - 1] === v[p]) first--;
+    let skip = p - first;
+    for (let i = 0; i < n; i++) {
+      if (theta[i] === v[p] && skip-- === 0) return i;
+    }
+    return -1;
+  };
+  const a = rowAt(at);
+  const b = rowAt((at + 1) % count);
+  return { angle: Math.min(angle, Math.PI), pair: a < b ? [a, b] : [b, a] };
 }
