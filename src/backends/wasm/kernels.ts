@@ -25,6 +25,35 @@ const BACKEND = "wasm";
 
 /** The minimum of no rows (threshold scores). */
 const NO_ROWS_MIN = 0x7fffffff;
+
+/**
+ * Merges the chunks' minima in chunk order into `best`: a mask whose chunk minimum is at most
+ * `stop` (and not `empty`, a chunk without rows) is settled there, as the sequential early exit
+ * would have; returns `settled`.
+ */
+function mergeChunkMinima(
+  chunkState: (chunk: number) => ArrayLike<number>,
+  chunks: number,
+  empty: number,
+  stop: number,
+  best: Int32Array | Float64Array,
+  settled: Uint8Array<ArrayBuffer>,
+): Uint8Array<ArrayBuffer> {
+  for (let c = 0; c < chunks; c++) {
+    const state = chunkState(c);
+    for (let q = 0; q < best.length; q++) {
+      if (settled[q] === 1) continue;
+      const v = state[q];
+      if (v !== empty && v <= stop) {
+        best[q] = v;
+        settled[q] = 1;
+      } else if (v < best[q]) {
+        best[q] = v;
+      }
+    }
+  }
+  return settled;
+}
 /** Work (roughly u32 words touched) per chunk; smaller calls stay on one chunk. */
 const CHUNK_WORK = 1 << 16;
 /** Chunks per call and thread (a few, so that a slow thread does not hold up the others). */
@@ -345,22 +374,15 @@ export class WasmKernels implements BackendInstance {
         );
         return Job.minMany;
       },
-      (stateAt, chunks) => {
-        for (let c = 0; c < chunks; c++) {
-          const state = this.place.i32(stateAt + c * stride, maskCount);
-          for (let q = 0; q < maskCount; q++) {
-            if (settled[q] === 1) continue;
-            const v = state[q];
-            if (v !== NO_ROWS_MIN && v <= stop) {
-              best[q] = v;
-              settled[q] = 1;
-            } else if (v < best[q]) {
-              best[q] = v;
-            }
-          }
-        }
-        return settled;
-      },
+      (stateAt, chunks) =>
+        mergeChunkMinima(
+          (c) => this.place.i32(stateAt + c * stride, maskCount),
+          chunks,
+          NO_ROWS_MIN,
+          stop,
+          best,
+          settled,
+        ),
     );
     out.set(best.subarray(0, maskCount));
   }
@@ -549,22 +571,15 @@ export class WasmKernels implements BackendInstance {
         );
         return Job.reluMinMany;
       },
-      (stateAt, chunks) => {
-        for (let c = 0; c < chunks; c++) {
-          const state = new Float64Array(this.place.buffer, stateAt + c * stride, maskCount);
-          for (let q = 0; q < maskCount; q++) {
-            if (settled[q] === 1) continue;
-            const v = state[q];
-            if (v < Infinity && v <= stopAt) {
-              best[q] = v;
-              settled[q] = 1;
-            } else if (v < best[q]) {
-              best[q] = v;
-            }
-          }
-        }
-        return settled;
-      },
+      (stateAt, chunks) =>
+        mergeChunkMinima(
+          (c) => new Float64Array(this.place.buffer, stateAt + c * stride, maskCount),
+          chunks,
+          Infinity,
+          stopAt,
+          best,
+          settled,
+        ),
     );
     out.set(best.subarray(0, maskCount));
   }
