@@ -298,11 +298,11 @@ export class DocumentReader {
   }
 
   boolean(value: unknown, path: string): boolean {
-    return this.check(value, path, BOOLEAN);
+    return this.check(value, path, isBoolean);
   }
 
   string(value: unknown, path: string): string {
-    return this.check(value, path, STRING);
+    return this.check(value, path, isString);
   }
 
   /** One of the given strings. */
@@ -321,11 +321,3 @@ export class DocumentReader {
 }
 
 const FINITE = interval("real", -Infinity, Infinity);
-const BOOLEAN: Constraint<boolean> = {
-  test: (v: unknown): v is boolean => typeof v === "boolean",
-  text: "true or false",
-};
-const STRING: Constraint<string> = {
-  test: (v: unknown): v is string => typeof v === "string",
-  text: "a string",
-};
