@@ -27,6 +27,9 @@ import "../src/backends/native/distances.js";
 import { Rng } from "../src/random/rng.js";
 import { spanRank } from "../src/geometry/span.js";
 import { KdTree } from "../src/geometry/kdTree.js";
+import { kernelBallSearch } from "../src/geometry/covering.js";
+import { boundedBallSearch } from "../src/geometry/boundedBallSearch.js";
+import { projectionBound } from "../src/geometry/projectionBound.js";
 import { squaredDistance } from "../src/backends/reference/distances.js";
 
 const kernel = referenceDistanceKernel;
@@ -619,4 +622,85 @@ test("memonet analyze: JSON report file, figure, and one-line errors", () => {
     /^memonet: error: the 'lambda' option of analyze must be a number > 0; got 0 instead\n$/,
   );
   assert.equal(existsSync(bad), false);
+});
+
+test("projection bound: a lower bound on every distance; the bounded ball search visits exactly what the plain one visits, in the same order", () => {
+  const rng = new Rng(7);
+  // 600 sparse-ish points in 80 dimensions with low-dimensional structure (like images).
+  const n = 600;
+  const dim = 80;
+  const basis = new Float64Array(6 * dim);
+  rng.fillNormal(basis);
+  const x = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const w = Array.from({ length: 6 }, () => rng.normal());
+    for (let k = 0; k < dim; k++) {
+      let v = 0;
+      for (let j = 0; j < 6; j++) v += w[j] * basis[j * dim + k];
+      v += 0.3 * rng.normal();
+      x[i * dim + k] = v > 0.4 ? v : 0;
+    }
+  }
+  const ds = makeDataset(
+    "sparse",
+    x,
+    dim,
+    Int32Array.from({ length: n }, (_, i) => i % 2),
+    ["a", "b"],
+  );
+  const bound = projectionBound(ds, 8, 0);
+  assert.ok(bound !== undefined);
+  for (let i = 0; i < n; i += 7) {
+    for (let j = 0; j < n; j += 3) {
+      const exactD = Math.sqrt(squaredDistance(x, i * dim, x, j * dim, dim));
+      const lb = Math.sqrt(
+        squaredDistance(bound.coords, i * bound.dims, bound.coords, j * bound.dims, bound.dims),
+      );
+      assert.ok(lb <= exactD + bound.slack, `bound ${lb} above the distance ${exactD}`);
+    }
+  }
+  assert.equal(projectionBound(ds, 79, 0), undefined, "no bound at k + 1 >= d");
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  for (const k of [kernel, getDistanceKernel("auto")]) {
+    const plain = kernelBallSearch(ds, rows, k, 128);
+    const bounded = boundedBallSearch(ds, rows, k, bound, 96);
+    const centers = Int32Array.from({ length: 150 }, (_, i) => (i * 37) % n);
+    // Radii: random, and exactly the kernel's value for some pair (the boundary must be visited).
+    const tile = new Float64Array(1);
+    const r2 = Array.from(centers, (c, i) => {
+      if (i % 3 === 0) {
+        const other = (c * 11 + 5) % n;
+        k.squaredDistances(
+          x.subarray(c * dim, (c + 1) * dim),
+          1,
+          x.subarray(other * dim, (other + 1) * dim),
+          1,
+          dim,
+          tile,
+        );
+        return tile[0];
+      }
+      return i % 3 === 1 ? rng.uniform() * 20 : Infinity;
+    });
+    const targets = Int32Array.from({ length: 500 }, (_, i) => (i * 13 + 1) % n);
+    const seen = (s: typeof plain) => {
+      const out: number[] = [];
+      s.visit(centers, r2, targets, (c, p) => out.push(c, p));
+      return out;
+    };
+    const expected = seen(plain);
+    assert.ok(expected.length > 2 * 1000, "the queries find points");
+    assert.deepEqual(seen(bounded), expected, `same visits (${k.name})`);
+  }
+  // The analysis (which uses the bound above 32 dimensions) reports the same without it.
+  const strip = (r: AnalysisReport) => ({ ...r, seconds: {} });
+  const withBound = analyzeDataset(ds, { kernel, draws: 10, orders: ["farthest-first", "random"] });
+  const without = analyzeDataset(ds, {
+    kernel,
+    draws: 10,
+    orders: ["farthest-first", "random"],
+    projectionBound: false,
+  });
+  assert.ok(withBound.problems[0].positive.m > 1 && withBound.problems[0].positive.m < n / 2);
+  assert.deepEqual(strip(withBound), strip(without));
 });

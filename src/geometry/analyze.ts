@@ -28,6 +28,8 @@ import { gaussianDraws, summarizeDraws, type WidthEstimate } from "./meanWidth.j
 import { nearestByClass, rowsByClass, type NearestByClass } from "./nearest.js";
 import type { OnProgress } from "../progress.js";
 import { spanRank } from "./span.js";
+import { boundedBallSearch } from "./boundedBallSearch.js";
+import { projectionBound, type ProjectionBound } from "./projectionBound.js";
 import type { KdTree } from "./kdTree.js";
 import { omegaOf, predictedWidth, remark12Estimates } from "./theory.js";
 
@@ -66,6 +68,11 @@ export interface AnalyzeOptions {
   readonly fit?: AnalyzeFit;
   /** Brute-force check of coverage and (1): true, false, or "auto" (N <= 5000; the default). */
   readonly check?: boolean | "auto";
+  /**
+   * Prune the ball queries of dense data above 32 dimensions with the projection bound
+   * (projectionBound.ts; default true). The report is the same either way, only faster.
+   */
+  readonly projectionBound?: boolean;
   /**
    * Progress, phase by phase: "fit (Algorithm k): first layer" …, "distances", "cover X⁻ = c
    * (order)", "mean widths".
@@ -289,6 +296,8 @@ interface Context {
   readonly proj: Float64Array | null;
   readonly nearest: NearestByClass;
   readonly byClass: readonly Int32Array[];
+  /** The projection bound that prunes the kernel's ball queries (dense data above 32 dimensions). */
+  readonly bound: ProjectionBound | undefined;
   readonly progress: OnProgress;
 }
 
@@ -305,7 +314,9 @@ function classTree(ctx: Context, rows: Int32Array): KdTree | undefined {
 function coverSide(ctx: Context, side: ClassSide, label: string): SideWork {
   const search = ctx.useTree
     ? treeBallSearch(ctx.ds, side.rows, classTree(ctx, side.rows))
-    : kernelBallSearch(ctx.ds, side.rows, ctx.kernel);
+    : ctx.bound !== undefined
+      ? boundedBallSearch(ctx.ds, side.rows, ctx.kernel, ctx.bound)
+      : kernelBallSearch(ctx.ds, side.rows, ctx.kernel);
   let best: ClassCovering | undefined;
   const mByOrder: Partial<Record<CoverOrder, number>> = {};
   for (const order of ctx.orders) {
@@ -611,6 +622,7 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
     proj,
     nearest,
     byClass: rowsByClass(ds),
+    bound: useTree || o.projectionBound === false ? undefined : projectionBound(ds, 31, seed),
     progress,
   };
   const byClass = ctx.byClass;
