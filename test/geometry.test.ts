@@ -375,6 +375,11 @@ test("the distance tile kernel gives identical bits on every backend", () => {
     [7, 13, 17, 0.6],
     [33, 70, 784, 0.8],
     [9, 8, 64, 1],
+    // Several panel blocks and group chunks of the native tiling, then smaller tiles again (its
+    // per-thread buffers are reused: no stale padding may leak).
+    [70, 203, 784, 0.8],
+    [131, 900, 20, 0.3],
+    [5, 3, 784, 0.5],
   ];
   for (const [ar, br, dim, zeros] of shapes) {
     const a = new Float32Array(ar * dim);

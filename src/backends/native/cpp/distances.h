@@ -119,66 +119,92 @@ void SquaredDistances(const float* a, int aRows, const float* b, int bRows, int 
   const size_t panelSize = static_cast<size_t>(dim) * kCols;
   const size_t groupSize = static_cast<size_t>(dim) * kRows;
   // b as zero-padded panels, a as groups (both in double), the coordinates where a group is not
-  // all zero, and the squared norms.
-  std::vector<double> bp(panelSize * panels, 0.0), nb(bRows), a4(groupSize * groups, 0.0), na(aRows);
-  std::vector<int> ks(static_cast<size_t>(dim) * groups), nks(groups);
-  for (int j = 0; j < bRows; j++) {
-    const float* br = b + static_cast<size_t>(j) * dim;
-    double* panel = bp.data() + panelSize * (j / kCols) + (j % kCols);
-    for (int k = 0; k < dim; k++) panel[static_cast<size_t>(k) * kCols] = br[k];
-    nb[j] = NormOf(br, dim);
-  }
-  for (int i = 0; i < aRows; i++) {
-    const float* ar = a + static_cast<size_t>(i) * dim;
-    double* group = a4.data() + groupSize * (i / kRows) + (i % kRows);
-    for (int k = 0; k < dim; k++) group[static_cast<size_t>(k) * kRows] = ar[k];
-    na[i] = NormOf(ar, dim);
-  }
-  for (int g = 0; g < groups; g++) {
+  // all zero, and the squared norms. The buffers are kept per calling thread (no allocation and
+  // page faults per tile) and filled in parallel, a panel or a group per task, row by row of each.
+  static thread_local std::vector<double> bp, nb, a4, na;
+  static thread_local std::vector<int> ks, nks;
+  bp.resize(panelSize * panels);
+  nb.resize(bRows);
+  a4.resize(groupSize * groups);
+  na.resize(aRows);
+  ks.resize(static_cast<size_t>(dim) * groups);
+  nks.resize(groups);
+  double* bpData = bp.data();
+  double* nbData = nb.data();
+  double* a4Data = a4.data();
+  double* naData = na.data();
+  int* ksData = ks.data();
+  int* nksData = nks.data();
+  // Rows `width` apart of `src` (count of them real, the rest zero) into one k-major block.
+  auto interleave = [dim](const float* src, int count, int width, double* block, double* norms) {
+    for (int r = 0; r < width; r++) {
+      if (r < count) {
+        const float* row = src + static_cast<size_t>(r) * dim;
+        for (int k = 0; k < dim; k++) block[static_cast<size_t>(k) * width + r] = row[k];
+        norms[r] = NormOf(row, dim);
+      } else {
+        for (int k = 0; k < dim; k++) block[static_cast<size_t>(k) * width + r] = 0.0;
+      }
+    }
+  };
+  parallelFor(panels + groups, [&](int task) {
+    if (task < panels) {
+      const int j0 = task * kCols;
+      interleave(b + static_cast<size_t>(j0) * dim, std::min(kCols, bRows - j0), kCols,
+                 bpData + panelSize * task, nbData + j0);
+      return;
+    }
+    const int g = task - panels;
+    const int i0 = g * kRows;
+    double* group = a4Data + groupSize * g;
+    interleave(a + static_cast<size_t>(i0) * dim, std::min(kRows, aRows - i0), kRows, group,
+               naData + i0);
     int nk = 0;
-    const double* group = a4.data() + groupSize * g;
+    int* gks = ksData + static_cast<size_t>(dim) * g;
     for (int k = 0; k < dim; k++) {
       const double* v = group + static_cast<size_t>(k) * kRows;
-      if (v[0] != 0.0 || v[1] != 0.0 || v[2] != 0.0 || v[3] != 0.0) ks[static_cast<size_t>(dim) * g + nk++] = k;
+      if (v[0] != 0.0 || v[1] != 0.0 || v[2] != 0.0 || v[3] != 0.0) gks[nk++] = k;
     }
-    nks[g] = nk;
-  }
+    nksData[g] = nk;
+  });
   const bool avx2 = UseAvx2();
-  // Tasks are blocks of groups; inside, blocks of 8 panels (about 50 KB each for d = 784) stay in
-  // cache while every group of the task passes over them.
-  constexpr int kPanelBlock = 8;
-  const int tasks = std::min(groups, 64);
-  parallelFor(tasks, [&](int task) {
+  // Tasks are (a block of kPanelBlock panels, a chunk of kGroupChunk groups): the panels (about
+  // 192 KB, 4 panels for d = 784) stay in L2 while each group of the chunk passes over them, so b is read
+  // from memory once per group chunk rather than once per group (which made the kernel memory-bound).
+  const int kPanelBlock = std::max(4, static_cast<int>((192 << 10) / (panelSize * sizeof(double))));
+  constexpr int kGroupChunk = 16;
+  const int panelBlocks = (panels + kPanelBlock - 1) / kPanelBlock;
+  const int groupChunks = (groups + kGroupChunk - 1) / kGroupChunk;
+  parallelFor(panelBlocks * groupChunks, [&](int task) {
     alignas(32) double dot[kRows * kCols];
-    const int g0 = static_cast<int>(static_cast<int64_t>(groups) * task / tasks);
-    const int g1 = static_cast<int>(static_cast<int64_t>(groups) * (task + 1) / tasks);
-    for (int p0 = 0; p0 < panels; p0 += kPanelBlock) {
-      const int p1 = std::min(panels, p0 + kPanelBlock);
-      for (int g = g0; g < g1; g++) {
-        const int i0 = g * kRows;
-        const int rows = std::min(kRows, aRows - i0);
-        const double* group = a4.data() + groupSize * g;
-        const int* gks = ks.data() + static_cast<size_t>(dim) * g;
-        for (int p = p0; p < p1; p++) {
-          const double* panel = bp.data() + panelSize * p;
+    const int p0 = (task % panelBlocks) * kPanelBlock;
+    const int p1 = std::min(panels, p0 + kPanelBlock);
+    const int g0 = (task / panelBlocks) * kGroupChunk;
+    const int g1 = std::min(groups, g0 + kGroupChunk);
+    for (int g = g0; g < g1; g++) {
+      const int i0 = g * kRows;
+      const int rows = std::min(kRows, aRows - i0);
+      const double* group = a4Data + groupSize * g;
+      const int* gks = ksData + static_cast<size_t>(dim) * g;
+      for (int p = p0; p < p1; p++) {
+        const double* panel = bpData + panelSize * p;
 #ifdef MEMONET_DISTANCES_X86
-          if (avx2) {
-            DotsAvx2(group, gks, nks[g], panel, dot);
-          } else {
-            DotsPortable(group, gks, nks[g], panel, dot);
-          }
+        if (avx2) {
+          DotsAvx2(group, gks, nksData[g], panel, dot);
+        } else {
+          DotsPortable(group, gks, nksData[g], panel, dot);
+        }
 #else
-          (void)avx2;
-          DotsPortable(group, gks, nks[g], panel, dot);
+        (void)avx2;
+        DotsPortable(group, gks, nksData[g], panel, dot);
 #endif
-          const int j0 = p * kCols;
-          const int cols = std::min(kCols, bRows - j0);
-          for (int r = 0; r < rows; r++) {
-            double* o = out + static_cast<size_t>(i0 + r) * bRows + j0;
-            for (int c = 0; c < cols; c++) {
-              const double v = (na[i0 + r] + nb[j0 + c]) - 2.0 * dot[r * kCols + c];
-              o[c] = v > 0.0 ? v : 0.0;
-            }
+        const int j0 = p * kCols;
+        const int cols = std::min(kCols, bRows - j0);
+        for (int r = 0; r < rows; r++) {
+          double* o = out + static_cast<size_t>(i0 + r) * bRows + j0;
+          for (int c = 0; c < cols; c++) {
+            const double v = (naData[i0 + r] + nbData[j0 + c]) - 2.0 * dot[r * kCols + c];
+            o[c] = v > 0.0 ? v : 0.0;
           }
         }
       }
