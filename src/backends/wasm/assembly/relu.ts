@@ -166,3 +166,49 @@ export function reluAnyBelowChunk(
   }
   return 0;
 }
+
+/**
+ * reluCoverage over rows[k0 .. k1) (k0 a multiple of 32, so that chunks write disjoint words):
+ * bit k of row q of out (outWords u32 per row) is 1 iff ⟨mask_q, row rows[k]⟩ < bounds[q] (f64),
+ * the mask q maskWords u32 at masks + q · maskWords · 4. Clears the chunk's words first; rows
+ * outer, so every mask is scored against a row while it is in cache. Returns 0, or -1 at a row
+ * index outside [0, nRows).
+ */
+export function reluCoverageChunk(
+  values: usize,
+  width: i32,
+  nRows: i32,
+  masks: usize,
+  maskWords: i32,
+  maskCount: i32,
+  bounds: usize,
+  rows: usize,
+  k0: i32,
+  k1: i32,
+  out: usize,
+  outWords: i32,
+): i32 {
+  const rowBytes = (<usize>width) << 2;
+  const maskBytes = (<usize>maskWords) << 2;
+  const outRowBytes = (<usize>outWords) << 2;
+  const w0 = k0 >> 5;
+  const w1 = (k1 + 31) >> 5;
+  for (let q = 0; q < maskCount; q++) {
+    memory.fill(out + <usize>q * outRowBytes + ((<usize>w0) << 2), 0, (<usize>(w1 - w0)) << 2);
+  }
+  for (let k = k0; k < k1; k++) {
+    const r = rowAt(rows, k);
+    if (<u32>r >= <u32>nRows) return -1;
+    const row = values + <usize>r * rowBytes;
+    const bit: u32 = 1 << (k & 31);
+    const wordAt = out + ((<usize>(k >> 5)) << 2);
+    for (let q = 0; q < maskCount; q++) {
+      const bound = load<f64>(bounds + ((<usize>q) << 3));
+      if (dotUntil(row, width, masks + <usize>q * maskBytes, bound) < bound) {
+        const at = wordAt + <usize>q * outRowBytes;
+        store<u32>(at, load<u32>(at) | bit);
+      }
+    }
+  }
+  return 0;
+}
