@@ -597,6 +597,30 @@ test("threads: reluCoverage equals the reference for many mask and row counts, 1
       const what = `width ${width}: ${covered} of ${scored} covered`;
       assert.ok(covered > 0.1 * scored && covered < 0.9 * scored, what);
     }
+    // The early stop after each 32-neuron word, in every lane of a group of masks: a row whose
+    // first word sums to exactly the bound is not covered although later (negative) values would
+    // bring its sum below; one whose first word stays below it is.
+    const width = 64;
+    const data = new Float32Array(3 * width);
+    data.fill(1, 0, 2); // row 0: 1 + 1 = 2 in word 0, then -5
+    data[40] = -5;
+    data.fill(0.75, width, width + 2); // row 1: 1.5 in word 0, then -5
+    data[width + 40] = -5;
+    data[2 * width + 33] = 2; // row 2: 0 in word 0, then 2
+    const values: ValueMatrix = { rows: 3, width, data };
+    const maskCount = 11;
+    const masks = new Uint32Array(maskCount * 16);
+    for (let q = 0; q < maskCount; q++) masks.fill(0xffffffff, q * 16, q * 16 + 2);
+    const bounds = new Float64Array(maskCount).fill(2);
+    const rows = Int32Array.of(0, 1, 2, 1, 0);
+    const want = new Uint32Array(maskCount);
+    referenceKernels.reluCoverage(values, masks, maskCount, bounds, rows, 5, want);
+    assert.deepEqual(Array.from(want), new Array(maskCount).fill(0b01010));
+    for (const { threads, k } of [...instances, { threads: 0, k: wasm }]) {
+      const got = new Uint32Array(maskCount).fill(0xffffffff);
+      k.reluCoverage(values, masks, maskCount, bounds, rows, 5, got);
+      assert.deepEqual(Array.from(got), Array.from(want), `early stop, ${threads} threads`);
+    }
     for (const { threads, instance } of instances) {
       if (threads > 1) assert.ok(instance.helperChunks > 0, `${threads} threads: helpers ran`);
     }
