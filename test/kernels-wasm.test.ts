@@ -621,6 +621,17 @@ test("threads: reluCoverage equals the reference for many mask and row counts, 1
       k.reluCoverage(values, masks, maskCount, bounds, rows, 5, got);
       assert.deepEqual(Array.from(got), Array.from(want), `early stop, ${threads} threads`);
     }
+    // Rows of width 0: every score is 0 (covered iff 0 < bound), in or outside the workspace.
+    const empty: ValueMatrix = { rows: 3, width: 0, data: new Float32Array(0) };
+    const zeroBounds = Float64Array.of(1, 0, -1, NaN, Infinity);
+    const emptyWant = new Uint32Array(5);
+    referenceKernels.reluCoverage(empty, masks, 5, zeroBounds, rows, 5, emptyWant);
+    assert.deepEqual(Array.from(emptyWant), [31, 0, 0, 0, 31]);
+    for (const { threads, k } of [...instances, { threads: 0, k: wasm }]) {
+      const got = new Uint32Array(5).fill(0xffffffff);
+      k.reluCoverage(empty, masks, 5, zeroBounds, rows, 5, got);
+      assert.deepEqual(Array.from(got), Array.from(emptyWant), `width 0, ${threads} threads`);
+    }
     for (const { threads, instance } of instances) {
       if (threads > 1) assert.ok(instance.helperChunks > 0, `${threads} threads: helpers ran`);
     }

@@ -192,7 +192,8 @@ class RowPieces {
     align = 1,
   ) {
     this.inPlace = place.owns(data);
-    const fit = Math.max(1, Math.floor(pieceBytes / (rowLength * 4)));
+    // Rows of no values (width 0) count as one value, so that a piece has a finite row count.
+    const fit = Math.max(1, Math.floor(pieceBytes / (Math.max(1, rowLength) * 4)));
     const aligned = fit >= align ? fit - (fit % align) : align;
     this.per = Math.max(1, Math.min(count, aligned));
   }
