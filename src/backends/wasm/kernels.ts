@@ -192,7 +192,8 @@ class RowPieces {
     align = 1,
   ) {
     this.inPlace = place.owns(data);
-    const fit = Math.max(1, Math.floor(pieceBytes / (rowLength * 4)));
+    // Rows of no values (width 0) count as one value, so that a piece has a finite row count.
+    const fit = Math.max(1, Math.floor(pieceBytes / (Math.max(1, rowLength) * 4)));
     const aligned = fit >= align ? fit - (fit % align) : align;
     this.per = Math.max(1, Math.min(count, aligned));
   }
@@ -476,54 +477,83 @@ export class WasmKernels implements BackendInstance {
     count: number,
     out: Uint32Array,
   ): void {
-    if (maskCount === 0 || count === 0) return;
-    const { place, scratch } = this;
     const words = bits.wordsPerRow;
-    const outWords = coverWordsFor(count);
-    const total = maskCount * outWords;
     // popcount < b  <=>  popcount < ceil(b) for integer popcounts (NaN -> -2^31: never fires).
     const intBounds = Int32Array.from(bounds.subarray(0, maskCount), (b) => toInt32(b, Math.ceil));
-    const pieces = new RowPieces(
-      place,
+    this.covers(
+      "coverage",
       bits.data,
       words,
       bits.rows,
+      masks,
+      maskCount,
+      words,
+      intBounds,
       rows,
       count,
-      "coverage",
-      this.pieceBytes,
-      COVER_ALIGN,
+      maskCount * words,
+      out,
+      (p, masksAt, boundsAt, chunkRows, pieceOut, outWords) => {
+        this.args(
+          p.base,
+          words,
+          p.nRows,
+          masksAt,
+          maskCount,
+          boundsAt,
+          p.rowsAt,
+          p.count,
+          chunkRows,
+          pieceOut,
+          outWords,
+        );
+        return Job.coverage;
+      },
     );
-    const outOwn = place.owns(out);
-    scratch.begin(
-      pieces.bytes +
-        place.cost(masks, maskCount * words) +
-        alignedBytes(maskCount * 4) +
-        (outOwn ? 0 : alignedBytes(total * 4)),
+  }
+
+  reluCoverage(
+    values: ValueMatrix,
+    masks: Uint32Array,
+    maskCount: number,
+    bounds: Float64Array,
+    rows: Int32Array,
+    count: number,
+    out: Uint32Array,
+  ): void {
+    const { width } = values;
+    const maskWords = wordsPerRowFor(width);
+    this.covers(
+      "reluCoverage",
+      values.data,
+      width,
+      values.rows,
+      masks,
+      maskCount,
+      maskWords,
+      bounds.subarray(0, maskCount),
+      rows,
+      count,
+      (maskCount * width) / 4,
+      out,
+      (p, masksAt, boundsAt, chunkRows, pieceOut, outWords) => {
+        this.args(
+          p.base,
+          width,
+          p.nRows,
+          masksAt,
+          maskWords,
+          maskCount,
+          boundsAt,
+          p.rowsAt,
+          p.count,
+          chunkRows,
+          pieceOut,
+          outWords,
+        );
+        return Job.reluCoverage;
+      },
     );
-    pieces.reserve();
-    const masksAt = place.input(masks, 0, maskCount * words);
-    const boundsAt = place.input(intBounds, 0, maskCount);
-    const outAt = outOwn ? out.byteOffset : scratch.take(total * 4);
-    pieces.each((p) => {
-      const [chunks, chunkRows] = this.plan(p.count, p.count * maskCount * words, COVER_ALIGN);
-      const pieceOut = outAt + (p.start / COVER_ALIGN) * 4;
-      this.args(
-        p.base,
-        words,
-        p.nRows,
-        masksAt,
-        maskCount,
-        boundsAt,
-        p.rowsAt,
-        p.count,
-        chunkRows,
-        pieceOut,
-        outWords,
-      );
-      this.run("coverage", Job.coverage, chunks);
-    });
-    if (!outOwn) place.copyOut(outAt, total, out, 0);
   }
 
   reluMinMany(
@@ -843,6 +873,70 @@ export class WasmKernels implements BackendInstance {
       this.run(kernel, write(p, masksAt, boundsAt, chunkRows, outAt), chunks);
       out.set(new Uint8Array(place.buffer, outAt, p.count), p.start);
     });
+  }
+
+  /**
+   * The coverage kernels (threshold and ReLU): per piece of the rows (a multiple of 32 rows, so
+   * that each piece and chunk writes whole words of the bit sets), one chunked job writing its
+   * words of every mask's row of out (in place when out is in linear memory).
+   */
+  private covers(
+    kernel: string,
+    data: Array32,
+    rowLength: number,
+    nRows: number,
+    masks: Uint32Array,
+    maskCount: number,
+    maskWords: number,
+    bounds: Int32Array | Float64Array,
+    rows: Int32Array,
+    count: number,
+    workPerRow: number,
+    out: Uint32Array,
+    write: (
+      p: Piece,
+      masksAt: number,
+      boundsAt: number,
+      chunkRows: number,
+      pieceOut: number,
+      outWords: number,
+    ) => JobId,
+  ): void {
+    if (maskCount === 0 || count === 0) return;
+    const { place, scratch } = this;
+    const outWords = coverWordsFor(count);
+    const total = maskCount * outWords;
+    const pieces = new RowPieces(
+      place,
+      data,
+      rowLength,
+      nRows,
+      rows,
+      count,
+      kernel,
+      this.pieceBytes,
+      COVER_ALIGN,
+    );
+    const outOwn = place.owns(out);
+    scratch.begin(
+      pieces.bytes +
+        place.cost(masks, maskCount * maskWords) +
+        alignedBytes(bounds.byteLength) +
+        (outOwn ? 0 : alignedBytes(total * 4)),
+    );
+    pieces.reserve();
+    const masksAt = place.input(masks, 0, maskCount * maskWords);
+    const boundsAt = scratch.take(bounds.byteLength);
+    new Uint8Array(place.buffer, boundsAt, bounds.byteLength).set(
+      new Uint8Array(bounds.buffer, bounds.byteOffset, bounds.byteLength),
+    );
+    const outAt = outOwn ? out.byteOffset : scratch.take(total * 4);
+    pieces.each((p) => {
+      const [chunks, chunkRows] = this.plan(p.count, p.count * workPerRow, COVER_ALIGN);
+      const pieceOut = outAt + (p.start / COVER_ALIGN) * 4;
+      this.run(kernel, write(p, masksAt, boundsAt, chunkRows, pieceOut, outWords), chunks);
+    });
+    if (!outOwn) place.copyOut(outAt, total, out, 0);
   }
 
   /**

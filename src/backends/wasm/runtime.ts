@@ -104,6 +104,20 @@ export interface KernelExports {
     k1: number,
     out: number,
   ): number;
+  reluCoverageChunk(
+    values: number,
+    width: number,
+    nRows: number,
+    masks: number,
+    maskWords: number,
+    maskCount: number,
+    bounds: number,
+    rows: number,
+    k0: number,
+    k1: number,
+    out: number,
+    outWords: number,
+  ): number;
   allFinite(p: number, count: number): number;
   groupScratchBytes(rows: number, dim: number): number;
   groupBlock(
@@ -174,6 +188,7 @@ const EXPORT_NAMES: readonly (keyof KernelExports)[] = [
   "reluMinManyChunk",
   "reluBelowChunk",
   "reluAnyBelowChunk",
+  "reluCoverageChunk",
   "allFinite",
   "groupScratchBytes",
   "groupBlock",

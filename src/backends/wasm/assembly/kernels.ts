@@ -10,7 +10,7 @@
 // never fused; float64 ReLU scores summed in increasing neuron order.
 
 export { minManyChunk, belowChunk, anyBelowChunk, coverageChunk } from "./popcount";
-export { reluMinManyChunk, reluBelowChunk, reluAnyBelowChunk } from "./relu";
+export { reluMinManyChunk, reluBelowChunk, reluAnyBelowChunk, reluCoverageChunk } from "./relu";
 export {
   allFinite,
   groupScratchBytes,

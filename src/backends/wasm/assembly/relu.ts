@@ -166,3 +166,159 @@ export function reluAnyBelowChunk(
   }
   return 0;
 }
+
+/** Masks scored together by reluCoverageChunk: four f64x2 sums, two masks each. */
+const COVER_GROUP: i32 = 8;
+
+/** Mask words at `off` of two masks (bits outside `keep` cleared) as the two i64 lanes. */
+// @ts-ignore: decorator
+@inline
+function pairWords(m0: usize, m1: usize, off: usize, keep: u32): v128 {
+  const lo = i64x2.splat(<i64>(load<u32>(m0 + off) & keep));
+  return i64x2.replace_lane(lo, 1, <i64>(load<u32>(m1 + off) & keep));
+}
+
+/** bounds[a] and bounds[b] (f64) as an f64x2. */
+// @ts-ignore: decorator
+@inline
+function pairBounds(bounds: usize, a: i32, b: i32): v128 {
+  const lo = f64x2.splat(load<f64>(bounds + ((<usize>a) << 3)));
+  return f64x2.replace_lane(lo, 1, load<f64>(bounds + ((<usize>b) << 3)));
+}
+
+/** `v` where the lane's mask word x has the bit `bitv` (an i64x2 splat of one bit), else +0. */
+// @ts-ignore: decorator
+@inline
+function masked(v: v128, x: v128, bitv: v128): v128 {
+  return v128.and(v, i64x2.eq(v128.and(x, bitv), bitv));
+}
+
+/**
+ * Which of the COVER_GROUP masks q0, q0 + 1, … (indices past `last` repeat mask `last`) fire on
+ * `row`: bit l of the result is 1 iff ⟨mask, row⟩ < bound, computed as dotUntil does, one mask
+ * per f64 lane. Each lane adds, in increasing neuron order, the values of its mask's neurons and
+ * +0 for the others (which leaves a sum that starts at +0 unchanged), so its sums are the
+ * reference's; after each 32-neuron word a lane whose sum reached its bound is done (does not
+ * fire, as the reference's early return), and the row stops once every lane is done.
+ */
+function fires8(
+  row: usize,
+  width: i32,
+  masks: usize,
+  maskBytes: usize,
+  bounds: usize,
+  q0: i32,
+  last: i32,
+): i32 {
+  const q1 = min(q0 + 1, last);
+  const q2 = min(q0 + 2, last);
+  const q3 = min(q0 + 3, last);
+  const q4 = min(q0 + 4, last);
+  const q5 = min(q0 + 5, last);
+  const q6 = min(q0 + 6, last);
+  const q7 = min(q0 + 7, last);
+  const m0 = masks + <usize>q0 * maskBytes;
+  const m1 = masks + <usize>q1 * maskBytes;
+  const m2 = masks + <usize>q2 * maskBytes;
+  const m3 = masks + <usize>q3 * maskBytes;
+  const m4 = masks + <usize>q4 * maskBytes;
+  const m5 = masks + <usize>q5 * maskBytes;
+  const m6 = masks + <usize>q6 * maskBytes;
+  const m7 = masks + <usize>q7 * maskBytes;
+  const b0 = pairBounds(bounds, q0, q1);
+  const b1 = pairBounds(bounds, q2, q3);
+  const b2 = pairBounds(bounds, q4, q5);
+  const b3 = pairBounds(bounds, q6, q7);
+  let s0 = f64x2.splat(0);
+  let s1 = s0;
+  let s2 = s0;
+  let s3 = s0;
+  let d0 = i64x2.splat(0);
+  let d1 = d0;
+  let d2 = d0;
+  let d3 = d0;
+  const words = (width + 31) >> 5;
+  for (let w = 0; w < words; w++) {
+    const n = min(32, width - (w << 5));
+    const keep: u32 = n == 32 ? 0xffffffff : (<u32>1 << n) - 1;
+    const off = (<usize>w) << 2;
+    const x0 = pairWords(m0, m1, off, keep);
+    const x1 = pairWords(m2, m3, off, keep);
+    const x2 = pairWords(m4, m5, off, keep);
+    const x3 = pairWords(m6, m7, off, keep);
+    const base = row + ((<usize>w) << 7);
+    // The neurons some mask of the group has (the others add +0 to every lane).
+    const union = v128.or(v128.or(x0, x1), v128.or(x2, x3));
+    let any = <u32>(i64x2.extract_lane(union, 0) | i64x2.extract_lane(union, 1));
+    while (any != 0) {
+      const i = ctz(any);
+      any &= any - 1;
+      const bitv = i64x2.splat(<i64>1 << <i64>i);
+      const v = f64x2.splat(<f64>load<f32>(base + ((<usize>i) << 2)));
+      s0 = f64x2.add(s0, masked(v, x0, bitv));
+      s1 = f64x2.add(s1, masked(v, x1, bitv));
+      s2 = f64x2.add(s2, masked(v, x2, bitv));
+      s3 = f64x2.add(s3, masked(v, x3, bitv));
+    }
+    d0 = v128.or(d0, f64x2.ge(s0, b0));
+    d1 = v128.or(d1, f64x2.ge(s1, b1));
+    d2 = v128.or(d2, f64x2.ge(s2, b2));
+    d3 = v128.or(d3, f64x2.ge(s3, b3));
+    if (i64x2.all_true(v128.and(v128.and(d0, d1), v128.and(d2, d3)))) return 0;
+  }
+  const f0 = i64x2.bitmask(v128.andnot(f64x2.lt(s0, b0), d0));
+  const f1 = i64x2.bitmask(v128.andnot(f64x2.lt(s1, b1), d1));
+  const f2 = i64x2.bitmask(v128.andnot(f64x2.lt(s2, b2), d2));
+  const f3 = i64x2.bitmask(v128.andnot(f64x2.lt(s3, b3), d3));
+  return f0 | (f1 << 2) | (f2 << 4) | (f3 << 6);
+}
+
+/**
+ * reluCoverage over rows[k0 .. k1) (k0 a multiple of 32, so that chunks write disjoint words):
+ * bit k of row q of out (outWords u32 per row) is 1 iff ⟨mask_q, row rows[k]⟩ < bounds[q] (f64,
+ * exactly as dotUntil decides it), the mask q maskWords u32 at masks + q · maskWords · 4. Clears
+ * the chunk's words first; rows outer, the masks in groups of COVER_GROUP (fires8). Returns 0, or
+ * -1 at a row index outside [0, nRows).
+ */
+export function reluCoverageChunk(
+  values: usize,
+  width: i32,
+  nRows: i32,
+  masks: usize,
+  maskWords: i32,
+  maskCount: i32,
+  bounds: usize,
+  rows: usize,
+  k0: i32,
+  k1: i32,
+  out: usize,
+  outWords: i32,
+): i32 {
+  const rowBytes = (<usize>width) << 2;
+  const maskBytes = (<usize>maskWords) << 2;
+  const outRowBytes = (<usize>outWords) << 2;
+  const w0 = k0 >> 5;
+  const w1 = (k1 + 31) >> 5;
+  for (let q = 0; q < maskCount; q++) {
+    memory.fill(out + <usize>q * outRowBytes + ((<usize>w0) << 2), 0, (<usize>(w1 - w0)) << 2);
+  }
+  const last = maskCount - 1;
+  for (let k = k0; k < k1; k++) {
+    const r = rowAt(rows, k);
+    if (<u32>r >= <u32>nRows) return -1;
+    const row = values + <usize>r * rowBytes;
+    const bit: u32 = 1 << (k & 31);
+    const wordAt = out + ((<usize>(k >> 5)) << 2);
+    for (let q0 = 0; q0 < maskCount; q0 += COVER_GROUP) {
+      let fired = fires8(row, width, masks, maskBytes, bounds, q0, last);
+      while (fired != 0) {
+        const q = q0 + ctz(fired);
+        fired &= fired - 1;
+        if (q > last) break;
+        const at = wordAt + <usize>q * outRowBytes;
+        store<u32>(at, load<u32>(at) | bit);
+      }
+    }
+  }
+  return 0;
+}
