@@ -69,7 +69,7 @@ export interface AnalyzeOptions {
   /** Brute-force check of coverage and (1): true, false, or "auto" (N <= 5000; the default). */
   readonly check?: boolean | "auto";
   /**
-   * Prune the ball queries of dense data above 32 dimensions with the projection bound
+   * Prune the ball queries of dense data above 48 dimensions with the projection bound
    * (projectionBound.ts; default true). The report is the same either way, only faster.
    */
   readonly projectionBound?: boolean;
@@ -296,7 +296,7 @@ interface Context {
   readonly proj: Float64Array | null;
   readonly nearest: NearestByClass;
   readonly byClass: readonly Int32Array[];
-  /** The projection bound that prunes the kernel's ball queries (dense data above 32 dimensions). */
+  /** The projection bound that prunes the kernel's ball queries (dense data above 48 dimensions). */
   readonly bound: ProjectionBound | undefined;
   readonly progress: OnProgress;
 }
@@ -622,7 +622,7 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
     proj,
     nearest,
     byClass: rowsByClass(ds),
-    bound: useTree || o.projectionBound === false ? undefined : projectionBound(ds, 31, seed),
+    bound: useTree || o.projectionBound === false ? undefined : projectionBound(ds, 47, seed),
     progress,
   };
   const byClass = ctx.byClass;

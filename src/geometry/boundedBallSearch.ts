@@ -2,8 +2,9 @@
 // (projectionBound.ts) on every (center, point) pair through the distance tile kernel in k + 1
 // dimensions, and evaluate the exact distance only for the pairs the bound lets through. The exact
 // value is the kernel's own (src/backends/reference/distances.ts: na + nb − 2·dot, the dot summed
-// in increasing coordinate over the center's non-zero ones), so every query visits exactly the
-// pairs, in exactly the order, that kernelBallSearch visits: the reports do not change.
+// in increasing coordinate over the point's non-zero ones), so every query visits exactly the
+// pairs that kernelBallSearch visits, each point's centers in increasing order (the BallSearch
+// contract, which is all the covering relies on): the reports do not change.
 
 import type { Dataset } from "../data/dataset.js";
 import { squaredNorm, type DistanceKernel } from "../backends/reference/distances.js";
@@ -16,34 +17,52 @@ export function boundedBallSearch(
   rows: Int32Array,
   kernel: DistanceKernel,
   bound: ProjectionBound,
-  chunk = 2048,
+  chunk = 1024,
 ): BallSearch {
   const { dim, features: f } = ds;
   const D = bound.dims;
-  const block = 64;
+  // Centers per kernel call: 256 when a query has that many (the component balls), which reuses
+  // each target's coordinates more; the greedy covering asks for 64 at a time.
+  const block = 256;
   const norms = Float64Array.from(rows, (r) => squaredNorm(f, r * dim, dim));
+  // Each point's non-zero coordinates (CSR, by position): the exact dot of a pair reads the
+  // point's list sequentially against the center's dense row. Skipping the point's zeros instead
+  // of the center's gives the same sum: the skipped terms are ±0.
+  const start = new Int32Array(rows.length + 1);
+  for (let p = 0; p < rows.length; p++) {
+    let c = 0;
+    for (let k = rows[p] * dim, end = k + dim; k < end; k++) if (f[k] !== 0) c++;
+    start[p + 1] = start[p] + c;
+  }
+  const index = new Int32Array(start[rows.length]);
+  const value = new Float64Array(start[rows.length]);
+  for (let p = 0, t = 0; p < rows.length; p++) {
+    const base = rows[p] * dim;
+    for (let k = 0; k < dim; k++) {
+      const v = f[base + k];
+      if (v !== 0) {
+        index[t] = k;
+        value[t++] = v;
+      }
+    }
+  }
   const za = new Float32Array(block * D);
   const zt = new Float32Array(chunk * D);
   const tile = new Float64Array(block * chunk);
   const threshold = new Float64Array(block);
-  // The non-zero coordinates of each center of a block (nz[c * dim ..], nzCount[c] of them).
-  const nz = new Int32Array(block * dim);
-  const nzCount = new Int32Array(block);
+  const centerRow = new Float64Array(block * dim);
+  const centerNorm = new Float64Array(block);
   let passed = new Int32Array(4096);
-  const exact = (c: number, centerRow: number, p: number): number => {
-    const a = centerRow * dim;
-    const b = rows[p] * dim;
+  /** The kernel's value for center c of the block and position p. */
+  const exact = (c: number, p: number): number => {
+    const a = c * dim;
     let dot = 0;
-    const list = c * dim;
-    for (let t = 0; t < nzCount[c]; t++) {
-      const k = nz[list + t];
-      dot += f[a + k] * f[b + k];
-    }
+    for (let t = start[p], end = start[p + 1]; t < end; t++)
+      dot += centerRow[a + index[t]] * value[t];
     return Math.max(0, norms[p] + centerNorm[c] - 2 * dot);
   };
-  const centerNorm = new Float64Array(block);
   return {
-    block,
+    block: 64,
     visit(centers, r2, targets, visit) {
       for (let c0 = 0; c0 < centers.length; c0 += block) {
         const ac = Math.min(block, centers.length - c0);
@@ -54,9 +73,7 @@ export function boundedBallSearch(
           const r = Math.sqrt(r2[c0 + c]);
           threshold[c] = (r + bound.slack) ** 2;
           centerNorm[c] = norms[p];
-          let count = 0;
-          for (let k = 0; k < dim; k++) if (f[row * dim + k] !== 0) nz[c * dim + count++] = k;
-          nzCount[c] = count;
+          for (let k = 0; k < dim; k++) centerRow[c * dim + k] = f[row * dim + k];
         }
         for (let t0 = 0; t0 < targets.length; t0 += chunk) {
           const bt = Math.min(chunk, targets.length - t0);
@@ -65,8 +82,7 @@ export function boundedBallSearch(
             zt.set(bound.coords.subarray(row * D, (row + 1) * D), t * D);
           }
           kernel.squaredDistances(za, ac, zt, bt, D, tile);
-          // Pairs through the bound, as t * block + c: sorted, they are in kernelBallSearch's
-          // visiting order (target-major, centers in order).
+          // Pairs through the bound, as t * block + c: sorted, each target's centers come in order.
           let count = 0;
           for (let c = 0; c < ac; c++) {
             const thr = threshold[c];
@@ -86,7 +102,7 @@ export function boundedBallSearch(
           for (let i = 0; i < count; i++) {
             const c = order[i] % block;
             const p = targets[t0 + (order[i] - c) / block];
-            if (exact(c, rows[centers[c0 + c]], p) <= r2[c0 + c]) visit(c0 + c, p);
+            if (exact(c, p) <= r2[c0 + c]) visit(c0 + c, p);
           }
         }
       }
