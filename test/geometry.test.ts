@@ -721,3 +721,38 @@ test("projection bound: a lower bound on every distance; the bounded ball search
   assert.ok(withBound.problems[0].positive.m > 1 && withBound.problems[0].positive.m < n / 2);
   assert.deepEqual(strip(withBound), strip(without));
 });
+
+test("projection bound on degenerate data (rank 3 in 80 dimensions, fewer directions than asked): still a lower bound, and tight", () => {
+  const rng = new Rng(11);
+  const dim = 80;
+  const n = 60;
+  const base = new Float64Array(3 * dim);
+  rng.fillNormal(base);
+  const x = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const w = [rng.normal(), rng.normal(), rng.normal()];
+    for (let k = 0; k < dim; k++) {
+      x[i * dim + k] = w[0] * base[k] + w[1] * base[dim + k] + w[2] * base[2 * dim + k];
+    }
+  }
+  const ds = makeDataset(
+    "rank 3",
+    x,
+    dim,
+    Int32Array.from({ length: n }, (_, i) => i % 2),
+    ["a", "b"],
+  );
+  const bound = projectionBound(ds, 12, 0)!;
+  assert.ok(bound.coords.every((v) => Number.isFinite(v)));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const d = Math.sqrt(squaredDistance(x, i * dim, x, j * dim, dim));
+      const lb = Math.sqrt(
+        squaredDistance(bound.coords, i * bound.dims, bound.coords, j * bound.dims, bound.dims),
+      );
+      assert.ok(lb <= d + bound.slack, `pair ${i}, ${j}: bound ${lb} above ${d}`);
+      // Rank 3 lies inside the principal directions: the bound is the distance itself.
+      assert.ok(Math.abs(lb - d) <= 1e-4 * (1 + d), `pair ${i}, ${j}: bound ${lb} far from ${d}`);
+    }
+  }
+});
