@@ -29,7 +29,7 @@ import { nearestByClass, rowsByClass, type NearestByClass } from "./nearest.js";
 import type { OnProgress } from "../progress.js";
 import { spanRank } from "./span.js";
 import { boundedBallSearch } from "./boundedBallSearch.js";
-import { projectionBound, type ProjectionBound } from "./projectionBound.js";
+import { BOUND_DIRECTIONS, projectionBound, type ProjectionBound } from "./projectionBound.js";
 import type { KdTree } from "./kdTree.js";
 import { omegaOf, predictedWidth, remark12Estimates } from "./theory.js";
 
@@ -622,7 +622,10 @@ export function analyzeDataset(ds: Dataset, o: AnalyzeOptions): AnalysisReport {
     proj,
     nearest,
     byClass: rowsByClass(ds),
-    bound: useTree || o.projectionBound === false ? undefined : projectionBound(ds, 47, seed),
+    bound:
+      useTree || o.projectionBound === false
+        ? undefined
+        : projectionBound(ds, BOUND_DIRECTIONS, seed),
     progress,
   };
   const byClass = ctx.byClass;

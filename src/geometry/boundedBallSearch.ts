@@ -47,7 +47,8 @@ export function boundedBallSearch(
     }
   }
   const za = new Float32Array(block * D);
-  const zt = new Float32Array(chunk * D);
+  // The targets' coordinates, gathered once per query (every block of centers reads them).
+  let zt = new Float32Array(chunk * D);
   const tile = new Float64Array(block * chunk);
   const threshold = new Float64Array(block);
   const centerRow = new Float64Array(block * dim);
@@ -64,6 +65,11 @@ export function boundedBallSearch(
   return {
     block: 64,
     visit(centers, r2, targets, visit) {
+      if (zt.length < targets.length * D) zt = new Float32Array(targets.length * D);
+      for (let t = 0; t < targets.length; t++) {
+        const row = rows[targets[t]];
+        zt.set(bound.coords.subarray(row * D, (row + 1) * D), t * D);
+      }
       for (let c0 = 0; c0 < centers.length; c0 += block) {
         const ac = Math.min(block, centers.length - c0);
         for (let c = 0; c < ac; c++) {
@@ -77,11 +83,7 @@ export function boundedBallSearch(
         }
         for (let t0 = 0; t0 < targets.length; t0 += chunk) {
           const bt = Math.min(chunk, targets.length - t0);
-          for (let t = 0; t < bt; t++) {
-            const row = rows[targets[t0 + t]];
-            zt.set(bound.coords.subarray(row * D, (row + 1) * D), t * D);
-          }
-          kernel.squaredDistances(za, ac, zt, bt, D, tile);
+          kernel.squaredDistances(za, ac, zt.subarray(t0 * D, (t0 + bt) * D), bt, D, tile);
           // Pairs through the bound, as t * block + c: sorted, each target's centers come in order.
           let count = 0;
           for (let c = 0; c < ac; c++) {

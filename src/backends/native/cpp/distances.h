@@ -108,7 +108,7 @@ inline double NormOf(const float* x, int dim) {
 
 /**
  * The tile. `parallelFor(tasks, fn)` runs fn(0) .. fn(tasks - 1), possibly concurrently (each task
- * writes its own rows of out).
+ * writes its own part of the buffers or of out).
  */
 template <typename ParallelFor>
 void SquaredDistances(const float* a, int aRows, const float* b, int bRows, int dim, double* out,
@@ -168,17 +168,17 @@ void SquaredDistances(const float* a, int aRows, const float* b, int bRows, int 
     nksData[g] = nk;
   });
   const bool avx2 = UseAvx2();
-  // Tasks are (a block of kPanelBlock panels, a chunk of kGroupChunk groups): the panels (about
-  // 192 KB, 4 panels for d = 784) stay in L2 while each group of the chunk passes over them, so b is read
-  // from memory once per group chunk rather than once per group (which made the kernel memory-bound).
-  const int kPanelBlock = std::max(4, static_cast<int>((192 << 10) / (panelSize * sizeof(double))));
+  // Tasks are (a block of panelBlock panels, a chunk of kGroupChunk groups): the panels (about
+  // 192 KB, 4 panels for d = 784) stay in L2 while each group of the chunk passes over them, so b
+  // is read from memory once per group chunk rather than once per group (memory-bound before).
+  const int panelBlock = std::max(4, static_cast<int>((192 << 10) / (panelSize * sizeof(double))));
   constexpr int kGroupChunk = 16;
-  const int panelBlocks = (panels + kPanelBlock - 1) / kPanelBlock;
+  const int panelBlocks = (panels + panelBlock - 1) / panelBlock;
   const int groupChunks = (groups + kGroupChunk - 1) / kGroupChunk;
   parallelFor(panelBlocks * groupChunks, [&](int task) {
     alignas(32) double dot[kRows * kCols];
-    const int p0 = (task % panelBlocks) * kPanelBlock;
-    const int p1 = std::min(panels, p0 + kPanelBlock);
+    const int p0 = (task % panelBlocks) * panelBlock;
+    const int p1 = std::min(panels, p0 + panelBlock);
     const int g0 = (task / panelBlocks) * kGroupChunk;
     const int g1 = std::min(groups, g0 + kGroupChunk);
     for (int g = g0; g < g1; g++) {
