@@ -179,6 +179,24 @@ test("compare: the dfg and vys rows equal what fit and memorize report", async (
   }
 });
 
+test("compare: firstSeed runs the same builds as the matching seeds of a longer run", async () => {
+  const ds = normalizeRadius(makeMoons(200, 0.05, 3));
+  const all = await compareMethods(ds, null, { methods: ["projection", "dfg"], seeds: 3, n: 100 });
+  const tail = await compareMethods(ds, null, {
+    methods: ["projection", "dfg"],
+    seeds: 2,
+    firstSeed: 1,
+    n: 100,
+  });
+  assert.deepEqual(
+    tail.map((r) => [r.method, r.seed, r.neurons, r.parameters, r.details]),
+    all
+      .filter((r) => r.seed >= 1)
+      .map((r) => [r.method, r.seed, r.neurons, r.parameters, r.details]),
+  );
+  await assert.rejects(() => compareMethods(ds, null, { firstSeed: -1 }), OptionError);
+});
+
 test("compare: bad input gives clear errors", async () => {
   const ds = makeMoons(50, 0.05, 0);
   await assert.rejects(

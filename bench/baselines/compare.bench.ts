@@ -2,7 +2,8 @@
 // mean ± sd per case and method. Writes bench/results/baselines.json.
 // Options: --seeds K (default 5), --cases a,b (default all), --methods m1,m2 (default all),
 // --json-out FILE (default bench/results/baselines.json), --quick (1 seed, small cases only,
-// SGD budget 30 epochs), --epochs E (SGD budget per width, default 100).
+// SGD budget 30 epochs), --epochs E (SGD budget per width, default 100), --first-seed S (seeds
+// S..S+K−1, to split a long run over processes).
 // The PyTorch timing comparison is bench/baselines/torch_baseline.py (run by --torch when
 // Debian's python3-torch is installed; skipped with a message otherwise).
 
@@ -50,6 +51,7 @@ const arg = (flag: string): string | undefined => {
 };
 const quick = process.argv.includes("--quick");
 const seeds = Number(arg("--seeds") ?? (quick ? 1 : 5));
+const firstSeed = Number(arg("--first-seed") ?? 0);
 const epochs = Number(arg("--epochs") ?? (quick ? 30 : 100));
 const methodList = arg("--methods")?.split(",") as CompareMethod[] | undefined;
 const output = arg("--json-out") ?? "bench/results/baselines.json";
@@ -170,6 +172,7 @@ async function main(): Promise<void> {
     console.log(`\n${c.name}: ${train.size} points, d = ${train.dim}, n = ${c.n}, λ = ${c.lambda}`);
     const rows = await compareMethods(train, test, {
       seeds,
+      firstSeed,
       ...(methodList !== undefined ? { methods: methodList } : {}),
       n: c.n,
       lambda: c.lambda,
@@ -179,7 +182,7 @@ async function main(): Promise<void> {
       },
     });
     all.push({ case: c.name, rows });
-    const sgd = rows.find((r) => r.method === "sgd" && r.seed === 0);
+    const sgd = rows.find((r) => r.method === "sgd" && r.seed === firstSeed);
     if (torchDir !== null && sgd !== undefined) {
       const dir = join(torchDir, `case${cases.indexOf(c)}`);
       mkdirSync(dir);
@@ -187,7 +190,7 @@ async function main(): Promise<void> {
       writeNpy(join(dir, "y.npy"), train.labels, [train.size]);
       writeFileSync(join(dir, "width.txt"), String(sgd.neurons / 2));
       torchCases.push(dir);
-      console.log(`  tfjs (wasm), sgd seed 0: ${sgd.details}`);
+      console.log(`  tfjs (wasm), sgd seed ${firstSeed}: ${sgd.details}`);
     }
     const methods = [...new Set(rows.map((r) => r.method))];
     console.log(
@@ -224,7 +227,8 @@ async function main(): Promise<void> {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(
     output,
-    JSON.stringify({ commit: currentCommit(), seeds, epochs, cases: all }, null, 1) + "\n",
+    JSON.stringify({ commit: currentCommit(), seeds, firstSeed, epochs, cases: all }, null, 1) +
+      "\n",
   );
   console.log(`\nresults written to ${output}`);
   if (torchDir !== null) {

@@ -36,8 +36,10 @@ export const METHOD_DESCRIPTIONS: Readonly<Record<CompareMethod, string>> = {
 export interface CompareOptions {
   /** Methods to run (default: all). */
   readonly methods?: readonly CompareMethod[];
-  /** Seeds 0..seeds−1 per method (default 1). */
+  /** Number of seeds per method (default 1): firstSeed, firstSeed + 1, … */
   readonly seeds?: number;
+  /** The first seed (default 0); lets long runs be split over processes, one seed each. */
+  readonly firstSeed?: number;
   /** dfg: first-layer width n (default 1000). */
   readonly n?: number;
   /** dfg1: the minimal first-layer width n_min (default 0). */
@@ -102,6 +104,7 @@ export async function compareMethods(
     }
   }
   const seeds = checkParam(options.seeds ?? 1, "seeds", [integerAtLeast(1), atMost(1000)]);
+  const firstSeed = checkParam(options.firstSeed ?? 0, "firstSeed", [integerAtLeast(0)]);
   if (test !== null && test.dim !== train.dim) {
     throw new OptionError(
       `the test data have dimension ${test.dim}, the training data ${train.dim}`,
@@ -118,7 +121,7 @@ export async function compareMethods(
   const rows: CompareRow[] = [];
   const total = methods.length * seeds;
   for (const method of methods) {
-    for (let seed = 0; seed < seeds; seed++) {
+    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
       const detail = `${method}, seed ${seed}`;
       options.onProgress?.({ phase: "builds", done: rows.length, total, unit: "builds", detail });
       rows.push(await runMethod(method, seed, train, aligned, options));

@@ -28,6 +28,7 @@ import { progressReporter } from "./progress.js";
 interface CompareCommandOptions extends DataOptions {
   methods: CompareMethod[];
   seeds: number;
+  firstSeed: number;
   n?: number;
   nMin?: number;
   lambda?: number;
@@ -157,6 +158,7 @@ async function compareCommand(o: CompareCommandOptions): Promise<void> {
     rows = await compareMethods(dataset, test, {
       methods: o.methods,
       seeds: o.seeds,
+      firstSeed: o.firstSeed,
       ...(o.n !== undefined ? { n: o.n } : {}),
       ...(o.nMin !== undefined ? { nMin: o.nMin } : {}),
       ...(o.lambda !== undefined ? { lambda: o.lambda } : {}),
@@ -213,7 +215,18 @@ export function registerCompareCommand(program: Command): void {
       methodList,
       [...COMPARE_METHODS],
     )
-    .option("--seeds <k>", "seeds 0..k-1 per method", integerAtLeast(1), 1)
+    .option(
+      "--seeds <k>",
+      "number of seeds per method (from --first-seed on)",
+      integerAtLeast(1),
+      1,
+    )
+    .option(
+      "--first-seed <s>",
+      "the first seed (split a long run over processes)",
+      integerAtLeast(0),
+      0,
+    )
     .option("--n <n>", "dfg: first-layer width (default 1000)", integerAtLeast(1))
     .option("--n-min <n>", "dfg1: minimal first-layer width n_min (default 0)", integerAtLeast(0))
     .option("--lambda <λ>", "dfg, dfg1: maximal bias (default 1)", numberAtLeast(0))
