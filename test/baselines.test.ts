@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { compareMethods } from "../src/baselines/compare.js";
+import { compareMethods, type CompareRow } from "../src/baselines/compare.js";
 import {
   fitProjection,
   predictProjection,
@@ -188,12 +188,8 @@ test("compare: firstSeed runs the same builds as the matching seeds of a longer 
     firstSeed: 1,
     n: 100,
   });
-  assert.deepEqual(
-    tail.map((r) => [r.method, r.seed, r.neurons, r.parameters, r.details]),
-    all
-      .filter((r) => r.seed >= 1)
-      .map((r) => [r.method, r.seed, r.neurons, r.parameters, r.details]),
-  );
+  const build = (r: CompareRow) => [r.method, r.seed, r.neurons, r.parameters, r.details];
+  assert.deepEqual(tail.map(build), all.filter((r) => r.seed >= 1).map(build));
   await assert.rejects(() => compareMethods(ds, null, { firstSeed: -1 }), OptionError);
 });
 
