@@ -125,10 +125,18 @@ test("sgd width search: reproducible for a seed, and honest when the budget runs
     [1, 2],
   );
   await assert.rejects(() => searchSgdWidth(ds, { maxEpochs: 0 }), OptionError);
+  // The progress the CLI and the benchmark show: every epoch of every width attempt.
+  const events: string[] = [];
   const rows = await compareMethods(hard, null, {
     methods: ["sgd"],
-    sgd: { maxEpochs: 1, startWidth: 1, maxWidth: 2 },
+    sgd: {
+      maxEpochs: 1,
+      startWidth: 1,
+      maxWidth: 2,
+      onProgress: (e) => events.push(`${e.phase} ${e.done}/${e.total} ${e.unit}`),
+    },
   });
+  assert.deepEqual(events, ["sgd, width 1 1/1 epochs", "sgd, width 2 1/1 epochs"]);
   assert.equal(rows[0].interpolates, false);
   assert.equal(rows[0].guaranteed, false);
   assert.match(rows[0].details, /budget ran out/);

@@ -18,6 +18,7 @@ import {
   type CompareRow,
 } from "../../src/baselines/compare.js";
 import { formatTable } from "../../src/cli/format.js";
+import { progressReporter } from "../../src/cli/progress.js";
 import type { Dataset } from "../../src/data/dataset.js";
 import { makeDataset } from "../../src/data/dataset.js";
 import { makeMoons } from "../../src/data/generators.js";
@@ -170,17 +171,21 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const { train, test } = await c.load();
     console.log(`\n${c.name}: ${train.size} points, d = ${train.dim}, n = ${c.n}, λ = ${c.lambda}`);
+    // A long SGD search (an hour on tens of thousands of images) reports its width, epoch and
+    // training accuracy on stderr every 10 % of an attempt and at least once a minute.
+    const sgdProgress = progressReporter({ enabled: true, lines: true });
     const rows = await compareMethods(train, test, {
       seeds,
       firstSeed,
       ...(methodList !== undefined ? { methods: methodList } : {}),
       n: c.n,
       lambda: c.lambda,
-      sgd: { maxEpochs: epochs },
+      sgd: { maxEpochs: epochs, onProgress: sgdProgress.onProgress },
       onProgress: (e) => {
         if (e.detail !== undefined) process.stderr.write(`  ${e.detail} …\n`);
       },
     });
+    sgdProgress.stop();
     all.push({ case: c.name, rows });
     const sgd = rows.find((r) => r.method === "sgd" && r.seed === firstSeed);
     if (torchDir !== null && sgd !== undefined) {

@@ -164,7 +164,8 @@ async function compareCommand(o: CompareCommandOptions): Promise<void> {
       ...(o.lambda !== undefined ? { lambda: o.lambda } : {}),
       ...(o.depth !== undefined ? { depth: o.depth } : {}),
       ...(o.bits !== undefined ? { bits: o.bits } : {}),
-      sgd: { maxEpochs: o.epochs, maxWidth: o.maxSgdWidth },
+      // The SGD search reports each width attempt (epochs, training accuracy) on the same bar.
+      sgd: { maxEpochs: o.epochs, maxWidth: o.maxSgdWidth, onProgress: progress.onProgress },
       kernels: getKernels(o.backend),
       onProgress: progress.onProgress,
     });
