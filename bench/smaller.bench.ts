@@ -191,6 +191,11 @@ async function main(): Promise<void> {
         r.nonzero.push(s.nonzeroParameters);
         r.fit.push(net.model.info.fitSeconds);
         if (test !== undefined) r.acc.push(await net.score(test));
+        // The table prints when every seed of a problem is done (minutes); this shows progress.
+        process.stderr.write(
+          `  ${name}, seed ${seed}, ${selection}: ${s.secondLayerWidth} neurons, ` +
+            `fit ${net.model.info.fitSeconds.toFixed(2)} s\n`,
+        );
         if (pruneFirst) {
           const pruned = await new InterpolatingNetwork(
             { ...params, pruneFirst: true },
